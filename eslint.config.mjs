@@ -1,0 +1,55 @@
+// Lint rules, including the architecture's import boundaries: one owner per external library.
+import tseslint from 'typescript-eslint';
+
+const dockerodeOnlyInEngine = {
+  paths: [
+    { name: 'dockerode', message: 'Only src/engine/ talks to dockerode; use ContainerEngine.' },
+    { name: 'docker-modem', message: 'Only src/engine/ talks to docker-modem; use ContainerEngine.' },
+  ],
+  patterns: [
+    { group: ['dockerfile-language-service', 'dockerfile-ast', 'dockerfile-utils'], message: 'Only src/language/ and src/lint/ use the Dockerfile packages.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/e2e/vscode/**', 'test-results/**', '**/*.mjs'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
+      eqeqeq: ['error', 'always'],
+      'no-restricted-imports': ['error', dockerodeOnlyInEngine],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/engine/ must not depend on VS Code.' }], patterns: dockerodeOnlyInEngine.patterns }],
+    },
+  },
+  {
+    files: ['src/lint/**/*.ts', 'src/language/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: dockerodeOnlyInEngine.paths }],
+    },
+  },
+  {
+    files: ['src/lint/**/*.ts', 'src/tree/ExplorerModel.ts', 'src/tree/presentation.ts', 'src/tree/format.ts', 'src/errorMessages.ts', 'src/l10n.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure modules must not depend on VS Code.' }, ...dockerodeOnlyInEngine.paths], patterns: dockerodeOnlyInEngine.patterns }],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+    },
+  },
+);

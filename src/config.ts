@@ -1,0 +1,34 @@
+/** Typed access to Berth's settings: one getter per setting, and a change event per section. */
+import * as vscode from 'vscode';
+
+export class Config implements vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<vscode.ConfigurationChangeEvent>();
+  private readonly subscription: vscode.Disposable;
+  readonly onDidChange = this.changeEmitter.event;
+
+  constructor() {
+    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('berth')) this.changeEmitter.fire(e);
+    });
+  }
+
+  private get section(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('berth');
+  }
+
+  /** `berth.engine.host`: an explicit engine address that overrides DOCKER_HOST and contexts. */
+  get engineHost(): string {
+    return this.section.get<string>('engine.host', '').trim();
+  }
+
+  /** `berth.engine.timeoutSeconds`: how long one engine request may take. */
+  get engineTimeoutMs(): number {
+    const seconds = this.section.get<number>('engine.timeoutSeconds', 15);
+    return Math.max(1, Number.isFinite(seconds) ? seconds : 15) * 1000;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}

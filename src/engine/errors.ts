@@ -1,0 +1,139 @@
+/**
+ * Every failure that leaves the engine layer is one of three kinds, so the UI can choose one
+ * message and one set of actions without looking at transport details.
+ */
+
+export type UnavailableReason =
+  | 'not-running' // nothing listens at the address
+  | 'no-socket' // the socket file does not exist
+  | 'permission' // the socket exists but we may not open it
+  | 'host-unknown' // DNS could not resolve the host
+  | 'timeout' // the engine did not answer in time
+  | 'tls' // the TLS handshake failed (certificates)
+  | 'ssh' // the SSH connection or its authentication failed
+  | 'connection-lost' // the connection dropped mid-call
+  | 'bad-address' // the configured address or Docker context is not usable
+  | 'other';
+
+export abstract class EngineError extends Error {
+  abstract readonly kind: 'unavailable' | 'request-failed' | 'cancelled';
+}
+
+export class EngineUnavailableError extends EngineError {
+  readonly kind = 'unavailable' as const;
+  constructor(
+    readonly reason: UnavailableReason,
+    readonly detail: string,
+    readonly code?: string,
+  ) {
+    super(detail);
+    this.name = 'EngineUnavailableError';
+  }
+}
+
+export class RequestFailedError extends EngineError {
+  readonly kind = 'request-failed' as const;
+  constructor(
+    readonly statusCode: number | undefined,
+    /** The engine's own message, without the HTTP framing docker-modem adds. */
+    readonly engineMessage: string,
+  ) {
+    super(engineMessage);
+    this.name = 'RequestFailedError';
+  }
+}
+
+export class CancelledError extends EngineError {
+  readonly kind = 'cancelled' as const;
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+/** The closed set of engine failures, discriminated by `kind`. */
+export type AnyEngineError = EngineUnavailableError | RequestFailedError | CancelledError;
+
+function isAnyEngineError(e: unknown): e is AnyEngineError {
+  return e instanceof EngineUnavailableError || e instanceof RequestFailedError || e instanceof CancelledError;
+}
+
+const NOT_RUNNING = new Set(['ECONNREFUSED']);
+const NO_SOCKET = new Set(['ENOENT', 'ENOTDIR']);
+const PERMISSION = new Set(['EACCES', 'EPERM']);
+const HOST_UNKNOWN = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
+const TIMEOUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const LOST = new Set(['ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  statusCode?: unknown;
+  json?: unknown;
+  level?: unknown;
+  cause?: unknown;
+}
+
+function asErrorLike(e: unknown): ErrorLike {
+  return typeof e === 'object' && e !== null ? (e) : { message: String(e) };
+}
+
+/** docker-modem wraps the engine's JSON message as "(HTTP code 404) no such container - <message> ". */
+function engineMessageOf(e: ErrorLike): string {
+  const json = e.json;
+  if (typeof json === 'object' && json !== null && typeof (json as { message?: unknown }).message === 'string') {
+    return (json as { message: string }).message.trim();
+  }
+  if (typeof json === 'string' && json.trim()) {
+    return json.trim();
+  }
+  const message = typeof e.message === 'string' ? e.message : '';
+  const framed = /^\(HTTP code \d+\) [^-]*- (.*)$/s.exec(message.trim());
+  return (framed?.[1] ?? message).trim();
+}
+
+/**
+ * Maps whatever dockerode, docker-modem, ssh2 or Node's sockets threw to an `EngineError`.
+ * `timedOut` tells whether our own timeout signal fired, which Node reports as a plain abort.
+ */
+export function classifyError(error: unknown, context: { timedOut?: boolean; timeoutMs?: number } = {}): AnyEngineError {
+  if (isAnyEngineError(error)) {
+    return error;
+  }
+  const e = asErrorLike(error);
+  const name = typeof e.name === 'string' ? e.name : '';
+  const code = typeof e.code === 'string' ? e.code : '';
+  const message = typeof e.message === 'string' ? e.message : String(error);
+
+  if (context.timedOut || name === 'TimeoutError') {
+    const seconds = context.timeoutMs !== undefined ? ` after ${context.timeoutMs / 1000} s` : '';
+    return new EngineUnavailableError('timeout', `The engine did not answer${seconds}.`, 'ETIMEDOUT');
+  }
+  if (name === 'AbortError' || code === 'ABORT_ERR') {
+    return new CancelledError();
+  }
+  if (typeof e.statusCode === 'number') {
+    return new RequestFailedError(e.statusCode, engineMessageOf(e));
+  }
+  if (NOT_RUNNING.has(code)) return new EngineUnavailableError('not-running', message, code);
+  if (NO_SOCKET.has(code)) return new EngineUnavailableError('no-socket', message, code);
+  if (PERMISSION.has(code)) return new EngineUnavailableError('permission', message, code);
+  if (HOST_UNKNOWN.has(code)) return new EngineUnavailableError('host-unknown', message, code);
+  if (TIMEOUT.has(code)) return new EngineUnavailableError('timeout', message, code);
+  if (LOST.has(code) || /socket hang up/i.test(message)) return new EngineUnavailableError('connection-lost', message, code || undefined);
+  if (/^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) {
+    return new EngineUnavailableError('tls', message, code);
+  }
+  // ssh2 marks its failures with a `level` such as "client-authentication" or "client-socket".
+  if (typeof e.level === 'string' && e.level.startsWith('client-')) {
+    return new EngineUnavailableError('ssh', message, e.level);
+  }
+  if (e.cause !== undefined && e.cause !== error) {
+    const inner = classifyError(e.cause, context);
+    if (!(inner instanceof RequestFailedError && inner.statusCode === undefined)) {
+      return inner;
+    }
+  }
+  return new RequestFailedError(undefined, message);
+}

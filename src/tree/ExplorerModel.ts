@@ -1,0 +1,305 @@
+/**
+ * The explorer's cached view of the engine, kept current by the engine's event stream. One model
+ * serves every view, so there is one stream per engine. It talks to the engine only while a view
+ * is visible (`setActive`), and after a lost stream it reconnects with backoff and resyncs fully.
+ *
+ * No `vscode` import: the engine integration tests drive this class against a real dockerd.
+ */
+import type { ContainerEngine, ContainerSummary, EngineEvent, ImageSummary } from '../engine/ContainerEngine';
+import { CancelledError, classifyError } from '../engine/errors';
+import type { AnyEngineError } from '../engine/errors';
+
+export interface Logger {
+  trace(message: string): void;
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string | Error): void;
+}
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export type ModelStatus = 'idle' | 'connecting' | 'ready' | 'unavailable';
+
+export interface ModelChange {
+  /** Container ids that changed, or 'all' after a full sync. */
+  containers?: ReadonlySet<string> | 'all';
+  images?: boolean;
+  status?: boolean;
+  /** The engine timestamps (ns) of the events this change reflects; for latency measurements. */
+  eventTimes?: readonly bigint[];
+}
+
+export interface ExplorerModelOptions {
+  /** Trailing debounce that batches bursts of events into one engine call. */
+  debounceMs: number;
+  /** Above this many changed containers in one batch, a full list is cheaper than a filtered one. */
+  fullListThreshold: number;
+  backoffInitialMs: number;
+  backoffMaxMs: number;
+}
+
+export const DEFAULT_MODEL_OPTIONS: ExplorerModelOptions = {
+  debounceMs: 20,
+  fullListThreshold: 100,
+  backoffInitialMs: 500,
+  backoffMaxMs: 30_000,
+};
+
+/** Container actions after which the container no longer exists. */
+const GONE_ACTIONS = new Set(['destroy']);
+/** Container actions that cannot change what the list shows (exec_* is frequent with health checks). */
+const QUIET_ACTION = /^(exec_create|exec_start|exec_die|exec_detach|attach|detach|resize|top|archive-path|extract-to-dir|export|copy|commit)\b/;
+
+export class ExplorerModel implements Disposable {
+  private readonly containerMap = new Map<string, ContainerSummary>();
+  private imageList: ImageSummary[] = [];
+  private statusValue: ModelStatus = 'idle';
+  private lastError: AnyEngineError | undefined;
+  private readonly listeners = new Set<(change: ModelChange) => void>();
+
+  private active = false;
+  private session: AbortController | undefined;
+  private synced = false;
+
+  private readonly dirtyContainers = new Set<string>();
+  private readonly goneContainers = new Set<string>();
+  private imagesDirty = false;
+  private pendingEventTimes: bigint[] = [];
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private wakeRetry: (() => void) | undefined;
+
+  constructor(
+    private readonly getEngine: () => Promise<ContainerEngine>,
+    private readonly log: Logger,
+    private readonly options: ExplorerModelOptions = DEFAULT_MODEL_OPTIONS,
+  ) {}
+
+  get status(): ModelStatus {
+    return this.statusValue;
+  }
+
+  get error(): AnyEngineError | undefined {
+    return this.lastError;
+  }
+
+  /** True once a full list has succeeded since the last (re)connection. */
+  get isSynced(): boolean {
+    return this.synced;
+  }
+
+  get containers(): ReadonlyMap<string, ContainerSummary> {
+    return this.containerMap;
+  }
+
+  get images(): readonly ImageSummary[] {
+    return this.imageList;
+  }
+
+  onDidChange(listener: (change: ModelChange) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Starts following the engine while any view is visible, and stops all engine traffic when none is. */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    if (active) {
+      this.startSession();
+    } else {
+      this.stopSession();
+    }
+  }
+
+  /** Drops the connection and resyncs from scratch: for Refresh, Retry and engine changes. */
+  restart(): void {
+    this.stopSession();
+    if (this.active) this.startSession();
+  }
+
+  dispose(): void {
+    this.active = false;
+    this.stopSession();
+    this.listeners.clear();
+  }
+
+  private emit(change: ModelChange): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.log.error(error instanceof Error ? error : String(error));
+      }
+    }
+  }
+
+  private setStatus(status: ModelStatus, error?: AnyEngineError): void {
+    if (status === this.statusValue && error === this.lastError) return;
+    this.statusValue = status;
+    this.lastError = error;
+    this.emit({ status: true });
+  }
+
+  private startSession(): void {
+    const session = new AbortController();
+    this.session = session;
+    void this.follow(session.signal);
+  }
+
+  private stopSession(): void {
+    this.session?.abort();
+    this.session = undefined;
+    this.synced = false;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.wakeRetry?.();
+    this.dirtyContainers.clear();
+    this.goneContainers.clear();
+    this.imagesDirty = false;
+    this.pendingEventTimes = [];
+    if (this.statusValue !== 'unavailable') this.setStatus('idle');
+  }
+
+  /** Connect, list everything, then apply events until the stream breaks; repeat with backoff. */
+  private async follow(signal: AbortSignal): Promise<void> {
+    let delay = this.options.backoffInitialMs;
+    while (!signal.aborted) {
+      try {
+        if (this.statusValue !== 'unavailable') this.setStatus('connecting');
+        const engine = await this.getEngine();
+        // Replaying from just before the list closes the gap between listing and subscribing.
+        const since = Math.floor(Date.now() / 1000) - 1;
+        await this.fullSync(engine, signal);
+        delay = this.options.backoffInitialMs;
+        for await (const event of engine.events({ signal, since })) {
+          this.onEvent(event, engine, signal);
+        }
+      } catch (error) {
+        const classified = classifyError(error);
+        if (signal.aborted || classified instanceof CancelledError) return;
+        this.synced = false;
+        this.log.warn(`Engine connection: ${classified.message}; retrying in ${delay} ms`);
+        this.setStatus(classified.kind === 'unavailable' ? 'unavailable' : this.statusValue === 'ready' ? 'connecting' : 'unavailable', classified);
+      }
+      if (signal.aborted) return;
+      await this.sleep(delay, signal);
+      delay = Math.min(delay * 2, this.options.backoffMaxMs);
+    }
+  }
+
+  private sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        this.wakeRetry = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+      this.wakeRetry = done;
+    });
+  }
+
+  private async fullSync(engine: ContainerEngine, signal: AbortSignal): Promise<void> {
+    const [containers, images] = await Promise.all([engine.listContainers({ signal }), engine.listImages({ signal })]);
+    if (signal.aborted) return;
+    this.containerMap.clear();
+    for (const c of containers) this.containerMap.set(c.id, c);
+    this.imageList = images;
+    this.synced = true;
+    this.setStatus('ready');
+    this.emit({ containers: 'all', images: true });
+  }
+
+  private onEvent(event: EngineEvent, engine: ContainerEngine, signal: AbortSignal): void {
+    if (event.type === 'container') {
+      if (QUIET_ACTION.test(event.action)) return;
+      if (GONE_ACTIONS.has(event.action)) {
+        this.goneContainers.add(event.id);
+        this.dirtyContainers.delete(event.id);
+      } else {
+        this.dirtyContainers.add(event.id);
+      }
+      // Creating or removing a container changes whether its image is in use.
+      if (event.action === 'create' || event.action === 'destroy') this.imagesDirty = true;
+    } else if (event.type === 'image') {
+      this.imagesDirty = true;
+    } else {
+      return;
+    }
+    this.pendingEventTimes.push(event.timeNano);
+    if (!this.flushTimer) {
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = undefined;
+        void this.flush(engine, signal);
+      }, this.options.debounceMs);
+    }
+  }
+
+  private async flush(engine: ContainerEngine, signal: AbortSignal): Promise<void> {
+    // One flush at a time; events that arrive meanwhile are picked up by the next one.
+    while (this.flushing) await this.flushing;
+    if (signal.aborted) return;
+    const dirty = [...this.dirtyContainers];
+    const gone = [...this.goneContainers];
+    const images = this.imagesDirty;
+    const eventTimes = this.pendingEventTimes;
+    this.dirtyContainers.clear();
+    this.goneContainers.clear();
+    this.imagesDirty = false;
+    this.pendingEventTimes = [];
+    if (dirty.length === 0 && gone.length === 0 && !images) return;
+    const work = this.applyBatch(engine, signal, dirty, gone, images, eventTimes);
+    this.flushing = work;
+    try {
+      await work;
+    } finally {
+      this.flushing = undefined;
+    }
+  }
+
+  private async applyBatch(engine: ContainerEngine, signal: AbortSignal, dirty: string[], gone: string[], images: boolean, eventTimes: bigint[]): Promise<void> {
+    try {
+      const changed = new Set<string>(gone);
+      const fullList = dirty.length > this.options.fullListThreshold;
+      const [containers, imageList] = await Promise.all([
+        dirty.length === 0 ? Promise.resolve(undefined) : engine.listContainers(fullList ? { signal } : { signal, ids: dirty }),
+        images ? engine.listImages({ signal }) : Promise.resolve(undefined),
+      ]);
+      if (signal.aborted) return;
+      for (const id of gone) this.containerMap.delete(id);
+      if (containers) {
+        if (fullList) {
+          this.containerMap.clear();
+        } else {
+          // A container that vanished between its event and our list is gone too.
+          const found = new Set(containers.map((c) => c.id));
+          for (const id of dirty) {
+            if (!found.has(id)) {
+              this.containerMap.delete(id);
+              changed.add(id);
+            }
+          }
+        }
+        for (const c of containers) {
+          this.containerMap.set(c.id, c);
+          changed.add(c.id);
+        }
+      }
+      if (imageList) this.imageList = imageList;
+      this.emit({ containers: fullList ? 'all' : changed, images: images, eventTimes });
+    } catch (error) {
+      const classified = classifyError(error);
+      if (classified instanceof CancelledError || signal.aborted) return;
+      // The stream will notice a dead engine by itself; a failed refresh alone is logged and retried.
+      this.log.warn(`Refreshing after an event failed: ${classified.message}`);
+      for (const id of dirty) this.dirtyContainers.add(id);
+      this.imagesDirty ||= images;
+    }
+  }
+}

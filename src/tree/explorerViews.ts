@@ -1,0 +1,52 @@
+/**
+ * Creates the explorer's tree views and connects them to the model: visibility drives whether the
+ * model talks to the engine at all, and the model's status drives the welcome content.
+ */
+import * as vscode from 'vscode';
+import { describeEngineError } from '../errorMessages';
+import type { Services } from '../services';
+import type { ContainerNode, ImageNode } from './providers';
+import { ContainersTreeProvider, ImagesTreeProvider } from './providers';
+
+export const ENGINE_STATE_KEY = 'berth.engine.state';
+
+export interface ExplorerViews extends vscode.Disposable {
+  readonly containers: vscode.TreeView<ContainerNode>;
+  readonly images: vscode.TreeView<ImageNode>;
+}
+
+export function createExplorerViews(services: Services): ExplorerViews {
+  const { model, engines } = services;
+  const disposables: vscode.Disposable[] = [];
+  const containersProvider = new ContainersTreeProvider(model);
+  const imagesProvider = new ImagesTreeProvider(model);
+  const containers = vscode.window.createTreeView('berth.containers', { treeDataProvider: containersProvider, canSelectMany: true });
+  const images = vscode.window.createTreeView('berth.images', { treeDataProvider: imagesProvider, canSelectMany: true });
+  disposables.push(containersProvider, imagesProvider, containers, images);
+  const views: ReadonlyArray<vscode.TreeView<unknown>> = [containers, images];
+
+  const updateActive = (): void => model.setActive(views.some((v) => v.visible));
+  for (const view of views) disposables.push(view.onDidChangeVisibility(updateActive));
+
+  const updateStatus = (): void => {
+    const state = model.status === 'unavailable' ? 'unavailable' : model.isSynced ? 'connected' : 'connecting';
+    void vscode.commands.executeCommand('setContext', ENGINE_STATE_KEY, state);
+    const message = model.status === 'unavailable' && model.error ? describeEngineError(model.error, engines.address(), vscode.l10n.t) : undefined;
+    for (const view of views) view.message = message;
+  };
+  const statusSubscription = model.onDidChange((change) => {
+    if (change.status) updateStatus();
+  });
+  disposables.push({ dispose: () => statusSubscription.dispose() });
+  disposables.push(engines.onDidChangeEngine(() => model.restart()));
+  updateStatus();
+  updateActive();
+
+  return {
+    containers,
+    images,
+    dispose: () => {
+      for (const d of disposables.reverse()) d.dispose();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Pure presentation of engine objects as tree items: label, description, icon, context value and
+ * tooltip. The VS Code layer turns these into TreeItems without further decisions.
+ */
+import type { ContainerSummary, ImageSummary, PortMapping } from '../engine/ContainerEngine';
+import type { Translate } from '../l10n';
+import { formatAge, formatBytes, shortId } from './format';
+
+export interface ItemIcon {
+  /** A codicon id. */
+  id: string;
+  /** A theme colour id, e.g. `charts.green`. */
+  color?: string;
+}
+
+export interface ItemPresentation {
+  /** Stable across refreshes of an unchanged object, different when its state changes. */
+  id: string;
+  label: string;
+  description: string;
+  icon: ItemIcon;
+  contextValue: string;
+  /** Markdown. */
+  tooltip: string;
+}
+
+/** The exit code in a status such as "Exited (137) 2 minutes ago". */
+export function exitCodeOf(status: string): number | undefined {
+  const match = /^Exited \((-?\d+)\)/.exec(status);
+  return match ? Number(match[1]) : undefined;
+}
+
+export function containerIcon(c: Pick<ContainerSummary, 'state' | 'status'>): ItemIcon {
+  switch (c.state) {
+    case 'running':
+      return /\(unhealthy\)/.test(c.status) ? { id: 'vm-running', color: 'charts.orange' } : { id: 'vm-running', color: 'charts.green' };
+    case 'paused':
+      return { id: 'debug-pause', color: 'charts.yellow' };
+    case 'restarting':
+      return { id: 'debug-restart', color: 'charts.orange' };
+    case 'created':
+      return { id: 'vm-outline', color: 'charts.blue' };
+    case 'removing':
+      return { id: 'trash', color: 'disabledForeground' };
+    case 'dead':
+      return { id: 'error', color: 'errorForeground' };
+    case 'exited': {
+      const code = exitCodeOf(c.status);
+      return code !== undefined && code !== 0 ? { id: 'vm-outline', color: 'charts.red' } : { id: 'vm-outline', color: 'disabledForeground' };
+    }
+    default:
+      return { id: 'question' };
+  }
+}
+
+export function formatPort(p: PortMapping): string {
+  if (p.publicPort === undefined) {
+    return `${p.privatePort}/${p.type}`;
+  }
+  const ip = p.ip && p.ip !== '0.0.0.0' && p.ip !== '::' ? `${p.ip.includes(':') ? `[${p.ip}]` : p.ip}:` : '';
+  return `${ip}${p.publicPort}→${p.privatePort}/${p.type}`;
+}
+
+/** Published ports, deduplicated: engines list a port once for IPv4 and once for IPv6. */
+export function publishedPorts(ports: readonly PortMapping[]): string[] {
+  const seen = new Set<string>();
+  for (const p of ports) {
+    if (p.publicPort === undefined) continue;
+    seen.add(`${p.publicPort}→${p.privatePort}/${p.type}`);
+  }
+  return [...seen];
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_{}[\]()#+\-.!|<>])/g, '\\$1');
+}
+
+export function presentContainer(c: ContainerSummary, t: Translate): ItemPresentation {
+  const ports = publishedPorts(c.ports);
+  const description = [c.image, c.status, ports.join(', ')].filter((s) => s.length > 0).join(' · ');
+  const lines = [
+    `**${escapeMarkdown(c.name)}** \`${shortId(c.id)}\``,
+    '',
+    `${t('Image')}: ${escapeMarkdown(c.image)}`,
+    `${t('Status')}: ${escapeMarkdown(c.status || c.state)}`,
+  ];
+  if (c.command) lines.push(`${t('Command')}: \`${c.command.replace(/`/g, "'")}\``);
+  if (ports.length > 0) lines.push(`${t('Ports')}: ${escapeMarkdown(ports.join(', '))}`);
+  const project = c.labels['com.docker.compose.project'];
+  if (project) lines.push(`${t('Compose project')}: ${escapeMarkdown(project)}`);
+  return {
+    id: `container:${c.id}:${c.state}`,
+    label: c.name,
+    description,
+    icon: containerIcon(c),
+    contextValue: `container.${c.state}`,
+    tooltip: lines.join('  \n'),
+  };
+}
+
+export function presentImage(image: ImageSummary, tag: string | undefined, nowMs: number, t: Translate): ItemPresentation {
+  const size = formatBytes(image.size);
+  const age = formatAge(image.created, nowMs, t);
+  const label = tag ?? t('<none> (dangling) {0}', shortId(image.id));
+  const lines = [`**${escapeMarkdown(label)}**`, '', `${t('ID')}: \`${shortId(image.id)}\``, `${t('Size')}: ${size}`, `${t('Created')}: ${age}`];
+  if (image.repoTags.length > 1) lines.push(`${t('Tags')}: ${escapeMarkdown(image.repoTags.join(', '))}`);
+  if (image.dangling) lines.push('', t('A dangling image has no tag. It is usually an old build layer that a prune can reclaim.'));
+  return {
+    id: `image:${image.id}:${tag ?? '<none>'}`,
+    label,
+    description: `${size} · ${age}`,
+    icon: image.dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'layers', color: 'charts.blue' },
+    contextValue: image.dangling ? 'image.dangling' : 'image.tagged',
+    tooltip: lines.join('  \n'),
+  };
+}
+
+/** One tree row per tag, as `docker images` does, and one row for an untagged image. */
+export function imageRows(images: readonly ImageSummary[]): Array<{ image: ImageSummary; tag: string | undefined }> {
+  const rows: Array<{ image: ImageSummary; tag: string | undefined }> = [];
+  for (const image of images) {
+    if (image.repoTags.length === 0) {
+      rows.push({ image, tag: undefined });
+    } else {
+      for (const tag of image.repoTags) rows.push({ image, tag });
+    }
+  }
+  return rows;
+}
+
+export function sortContainers(containers: readonly ContainerSummary[]): ContainerSummary[] {
+  return [...containers].sort((a, b) => b.created - a.created || a.name.localeCompare(b.name));
+}
+
+export function sortImageRows<T extends { image: ImageSummary; tag: string | undefined }>(rows: readonly T[]): T[] {
+  return [...rows].sort((a, b) => b.image.created - a.image.created || (a.tag ?? '').localeCompare(b.tag ?? ''));
+}
