@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { ContainerEngine } from './ContainerEngine';
+import { EngineUnavailableError } from './errors';
 import { resolveConnection, toModemOptions } from './connection';
 import type { ConnectionResolution, ResolvedConnection } from './connection';
 
@@ -33,5 +34,10 @@ export function resolveEngineConnection(settingHost: string, env: NodeJS.Process
 
 export async function connectEngine(connection: ResolvedConnection, defaultTimeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<ContainerEngine> {
   const { DockerodeEngine } = await import('./dockerodeEngine');
-  return new DockerodeEngine({ modem: toModemOptions(connection.endpoint, readFileOrUndefined, env), defaultTimeoutMs });
+  try {
+    return new DockerodeEngine({ modem: toModemOptions(connection.endpoint, readFileOrUndefined, env), defaultTimeoutMs });
+  } catch (error) {
+    // docker-modem reads DOCKER_* variables and certificate files when constructed, and throws on bad ones.
+    throw new EngineUnavailableError('bad-address', error instanceof Error ? error.message : String(error));
+  }
 }

@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import type { ContainerEngine } from '../../src/engine/ContainerEngine';
+import { connectEngine, resolveEngineConnection } from '../../src/engine';
+import type { Logger, ModelChange } from '../../src/tree/ExplorerModel';
+import { ExplorerModel } from '../../src/tree/ExplorerModel';
+import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
+import { privateDockerd } from './hooks';
+
+const quietLog: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Resolves with the first change for which `predicate` holds, or rejects after `ms`. */
+function nextChange(model: ExplorerModel, predicate: (change: ModelChange) => boolean, ms = 10_000): Promise<ModelChange> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      sub.dispose();
+      reject(new Error(`no matching model change within ${ms} ms`));
+    }, ms);
+    const sub = model.onDidChange((change) => {
+      if (predicate(change)) {
+        clearTimeout(timer);
+        sub.dispose();
+        resolve(change);
+      }
+    });
+  });
+}
+
+describe('ExplorerModel follows a real engine', function () {
+  this.timeout(60_000);
+  let engine: ContainerEngine;
+  let model: ExplorerModel;
+  let engineCalls = 0;
+
+  before(async () => {
+    const resolution = resolveEngineConnection(privateDockerd().host, {});
+    assert.ok(resolution.ok);
+    engine = await connectEngine(resolution, 10_000, {});
+  });
+
+  beforeEach(() => {
+    engineCalls = 0;
+    model = new ExplorerModel(() => {
+      engineCalls++;
+      return Promise.resolve(engine);
+    }, quietLog);
+  });
+
+  afterEach(() => model.dispose());
+  after(() => engine.dispose());
+
+  it('does not touch the engine until a view is active', async () => {
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(engineCalls, 0);
+    assert.equal(model.status, 'idle');
+  });
+
+  it('syncs fully when activated, then applies container events without polling', async () => {
+    const synced = nextChange(model, (c) => c.containers === 'all');
+    model.setActive(true);
+    await synced;
+    assert.equal(model.status, 'ready');
+    assert.ok(model.images.some((i) => i.repoTags.includes(TEST_IMAGE)));
+
+    const name = `berth-test-model-${Date.now().toString(36)}`;
+    const appeared = nextChange(model, (c) => c.containers instanceof Set && [...c.containers].some((id) => model.containers.get(id)?.name === name && model.containers.get(id)?.state === 'running'));
+    const container = await runBusybox(privateDockerd().docker, name, ['sleep', '300']);
+    const change = await appeared;
+    assert.ok(change.eventTimes && change.eventTimes.length > 0, 'a change carries the times of its events');
+    assert.equal(model.containers.get(container.id)?.state, 'running');
+
+    const removed = nextChange(model, (c) => c.containers instanceof Set && c.containers.has(container.id) && !model.containers.has(container.id));
+    await container.remove({ force: true });
+    await removed;
+    assert.equal(engineCalls, 1, 'one connection for the whole session');
+  });
+
+  it('stops following when no view is visible', async () => {
+    const synced = nextChange(model, (c) => c.containers === 'all');
+    model.setActive(true);
+    await synced;
+    model.setActive(false);
+    assert.equal(model.status, 'idle');
+    let changes = 0;
+    const sub = model.onDidChange(() => changes++);
+    const container = await runBusybox(privateDockerd().docker, `berth-test-hidden-${Date.now().toString(36)}`, ['sleep', '300']);
+    await new Promise((r) => setTimeout(r, 500));
+    sub.dispose();
+    await container.remove({ force: true });
+    assert.equal(changes, 0, 'no updates while hidden');
+  });
+
+  it('shows "unavailable" for an engine that is not there, and recovers after restart()', async () => {
+    const resolution = resolveEngineConnection('unix:///nonexistent/berth.sock', {});
+    assert.ok(resolution.ok);
+    const dead = await connectEngine(resolution, 2000, {});
+    let target: ContainerEngine = dead;
+    const flaky = new ExplorerModel(() => Promise.resolve(target), quietLog, { debounceMs: 20, fullListThreshold: 100, backoffInitialMs: 50, backoffMaxMs: 200 });
+    try {
+      const unavailable = nextChange(flaky, () => flaky.status === 'unavailable');
+      flaky.setActive(true);
+      await unavailable;
+      assert.equal(flaky.error?.kind, 'unavailable');
+      target = engine;
+      const ready = nextChange(flaky, (c) => c.containers === 'all');
+      flaky.restart();
+      await ready;
+      assert.equal(flaky.status, 'ready');
+    } finally {
+      flaky.dispose();
+      dead.dispose();
+    }
+  });
+});
