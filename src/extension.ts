@@ -7,24 +7,36 @@ import * as vscode from 'vscode';
 import { engineCommands } from './commands/engineCommands';
 import { registerCommands } from './commands/registry';
 import { createServices } from './services';
+import type { Services } from './services';
+import type { ExplorerModel } from './tree/ExplorerModel';
 import { createExplorerViews } from './tree/explorerViews';
 
-export function activate(context: vscode.ExtensionContext): void {
+/**
+ * What `activate` returns. Tests in the extension host use it to see the explorer's model;
+ * it is read-only and carries no engine handle.
+ */
+export interface BerthApi {
+  readonly explorer: Pick<ExplorerModel, 'status' | 'error' | 'isSynced' | 'containers' | 'images' | 'onDidChange'>;
+}
+
+export function activate(context: vscode.ExtensionContext): BerthApi | undefined {
   const started = performance.now();
   const log = vscode.window.createOutputChannel('Berth', { log: true });
   context.subscriptions.push(log);
+  let services: Services;
   try {
-    const services = createServices(context, log);
+    services = createServices(context, log);
     context.subscriptions.push(createExplorerViews(services), ...registerCommands(services, engineCommands));
   } catch (error) {
     log.error(error instanceof Error ? error : String(error));
     void vscode.window.showErrorMessage(vscode.l10n.t('Berth could not start: {0}', error instanceof Error ? error.message : String(error)), vscode.l10n.t('Show Log')).then((choice) => {
       if (choice) log.show();
     });
-    return;
+    return undefined;
   }
   // The benchmark reads this line from the log file of the real extension host.
   log.info(`Berth activated in ${(performance.now() - started).toFixed(2)} ms`);
+  return { explorer: services.model };
 }
 
 export function deactivate(): void {

@@ -140,6 +140,8 @@ export class DockerodeEngine implements ContainerEngine {
     }
     // The stream is meant to live until cancelled: only the connection phase is timed.
     scope.stopTimer();
+    // Decode across chunk boundaries, so a multi-byte character split between chunks survives.
+    stream.setEncoding('utf8');
     const onAbort = (): void => {
       stream.destroy();
     };
@@ -147,7 +149,7 @@ export class DockerodeEngine implements ContainerEngine {
     const splitter = new JsonLineSplitter();
     try {
       for await (const chunk of stream) {
-        for (const line of splitter.push(typeof chunk === 'string' ? chunk : (chunk as Buffer).toString('utf8'))) {
+        for (const line of splitter.push(chunk as string)) {
           const event = parseEvent(line);
           if (event) yield event;
         }

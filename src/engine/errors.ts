@@ -76,7 +76,16 @@ interface ErrorLike {
 }
 
 function asErrorLike(e: unknown): ErrorLike {
-  return typeof e === 'object' && e !== null ? (e) : { message: String(e) };
+  return typeof e === 'object' && e !== null ? e : { message: safeString(e) };
+}
+
+/** String(x) throws for objects without a prototype; a classifier must never throw. */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** docker-modem wraps the engine's JSON message as "(HTTP code 404) no such container - <message> ". */
@@ -89,8 +98,10 @@ function engineMessageOf(e: ErrorLike): string {
     return json.trim();
   }
   const message = typeof e.message === 'string' ? e.message : '';
-  const framed = /^\(HTTP code \d+\) [^-]*- (.*)$/s.exec(message.trim());
-  return (framed?.[1] ?? message).trim();
+  // An empty body leaves "(HTTP code 304) container already started - ": use the reason then.
+  const framed = /^\(HTTP code \d+\) ([^-]*?)\s*-\s*(.*)$/s.exec(message.trim());
+  if (!framed) return message.trim();
+  return (framed[2]?.trim() || framed[1]?.trim()) ?? '';
 }
 
 /**
@@ -98,13 +109,18 @@ function engineMessageOf(e: ErrorLike): string {
  * `timedOut` tells whether our own timeout signal fired, which Node reports as a plain abort.
  */
 export function classifyError(error: unknown, context: { timedOut?: boolean; timeoutMs?: number } = {}): AnyEngineError {
+  return classify(error, context, new Set());
+}
+
+function classify(error: unknown, context: { timedOut?: boolean; timeoutMs?: number }, seen: Set<unknown>): AnyEngineError {
+  seen.add(error);
   if (isAnyEngineError(error)) {
     return error;
   }
   const e = asErrorLike(error);
   const name = typeof e.name === 'string' ? e.name : '';
   const code = typeof e.code === 'string' ? e.code : '';
-  const message = typeof e.message === 'string' ? e.message : String(error);
+  const message = typeof e.message === 'string' ? e.message : safeString(error);
 
   if (context.timedOut || name === 'TimeoutError') {
     const seconds = context.timeoutMs !== undefined ? ` after ${context.timeoutMs / 1000} s` : '';
@@ -122,15 +138,15 @@ export function classifyError(error: unknown, context: { timedOut?: boolean; tim
   if (HOST_UNKNOWN.has(code)) return new EngineUnavailableError('host-unknown', message, code);
   if (TIMEOUT.has(code)) return new EngineUnavailableError('timeout', message, code);
   if (LOST.has(code) || /socket hang up/i.test(message)) return new EngineUnavailableError('connection-lost', message, code || undefined);
-  if (/^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code)) {
+  if (/^(ERR_SSL|ERR_TLS|CERT_|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_)/.test(code) || (code === 'EPROTO' && /SSL|TLS/i.test(message))) {
     return new EngineUnavailableError('tls', message, code);
   }
-  // ssh2 marks its failures with a `level` such as "client-authentication" or "client-socket".
-  if (typeof e.level === 'string' && e.level.startsWith('client-')) {
+  // ssh2 marks its failures with a `level`: "client-authentication", "agent", "protocol", "handshake"…
+  if (typeof e.level === 'string' && e.level.length > 0) {
     return new EngineUnavailableError('ssh', message, e.level);
   }
-  if (e.cause !== undefined && e.cause !== error) {
-    const inner = classifyError(e.cause, context);
+  if (e.cause !== undefined && !seen.has(e.cause)) {
+    const inner = classify(e.cause, context, seen);
     if (!(inner instanceof RequestFailedError && inner.statusCode === undefined)) {
       return inner;
     }

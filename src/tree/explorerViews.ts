@@ -9,6 +9,7 @@ import type { ContainerNode, ImageNode } from './providers';
 import { ContainersTreeProvider, ImagesTreeProvider } from './providers';
 
 export const ENGINE_STATE_KEY = 'berth.engine.state';
+export const ENGINE_REASON_KEY = 'berth.engine.reason';
 
 export interface ExplorerViews extends vscode.Disposable {
   readonly containers: vscode.TreeView<ContainerNode>;
@@ -29,10 +30,20 @@ export function createExplorerViews(services: Services): ExplorerViews {
   for (const view of views) disposables.push(view.onDidChangeVisibility(updateActive));
 
   const updateStatus = (): void => {
-    const state = model.status === 'unavailable' ? 'unavailable' : model.isSynced ? 'connected' : 'connecting';
+    const unavailable = model.status === 'unavailable' && model.error !== undefined;
+    const state = unavailable ? 'unavailable' : model.isSynced ? 'connected' : 'connecting';
     void vscode.commands.executeCommand('setContext', ENGINE_STATE_KEY, state);
-    const message = model.status === 'unavailable' && model.error ? describeEngineError(model.error, engines.address(), vscode.l10n.t) : undefined;
-    for (const view of views) view.message = message;
+    // The welcome content cannot hold dynamic text, so it picks its wording by reason and the
+    // view's description names the address that was tried.
+    const reason = model.error ? (model.error.kind === 'unavailable' ? model.error.reason : model.error.kind) : undefined;
+    void vscode.commands.executeCommand('setContext', ENGINE_REASON_KEY, reason);
+    const address = unavailable ? engines.address() : undefined;
+    for (const view of views) {
+      view.description = address;
+    }
+    if (unavailable && model.error) {
+      services.log.warn(describeEngineError(model.error, engines.address(), vscode.l10n.t));
+    }
   };
   const statusSubscription = model.onDidChange((change) => {
     if (change.status) updateStatus();

@@ -10,12 +10,21 @@ export function formatBytes(bytes: number): string {
   }
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
-    unit++;
+  for (;;) {
+    const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
+    const text = value.toFixed(digits);
+    // Choose the unit after rounding, so 999 999 B reads "1.00 MB", never "1000 kB".
+    if (Number(text) >= 1000 && unit < UNITS.length - 1) {
+      value /= 1000;
+      unit++;
+      continue;
+    }
+    if (digits > 0 && Number(text) >= (digits === 2 ? 10 : 100)) {
+      // Rounding crossed into the next precision band (9.999 → "10.00"): print it with fewer digits.
+      return `${value.toFixed(digits - 1)} ${UNITS[unit] ?? ''}`.trim();
+    }
+    return `${text} ${UNITS[unit] ?? ''}`.trim();
   }
-  const digits = unit === 0 || value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${UNITS[unit] ?? ''}`.trim();
 }
 
 /** "3 minutes ago", "2 days ago": the age of something created at `createdSec`. */

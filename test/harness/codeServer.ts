@@ -709,11 +709,19 @@ export async function launchBrowser(userDataDir: string): Promise<BrowserContext
   if (!fs.existsSync(CHROMIUM_PATH)) {
     throw new Error(`launchBrowser: ${CHROMIUM_PATH} not found. Install the Debian package "chromium" (apt-get install -y chromium).`);
   }
-  fs.mkdirSync(userDataDir, { recursive: true });
-  return chromium.launchPersistentContext(userDataDir, {
+  const profile = path.resolve(userDataDir);
+  fs.mkdirSync(profile, { recursive: true });
+  return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
+    // Chromium keeps its crashpad database ("Crash Reports") under
+    // $XDG_CONFIG_HOME/chromium whatever --user-data-dir says; keep it out of $HOME.
+    env: {
+      ...cleanEnv(),
+      XDG_CONFIG_HOME: path.join(profile, '.xdg-config'),
+      XDG_CACHE_HOME: path.join(profile, '.xdg-cache'),
+    },
     viewport: { width: 1400, height: 900 },
   });
 }

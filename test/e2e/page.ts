@@ -1,0 +1,33 @@
+/** Helpers for driving the VS Code workbench in Chromium as a user would. */
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { RESULTS } from './hooks';
+
+/** Opens the workbench and waits until it is interactive. */
+export async function openWorkbench(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await page.locator('.activitybar').waitFor({ timeout: 60_000 });
+}
+
+/** Clicks Berth's activity-bar icon, as a user opening the Containers view. */
+export async function openContainersView(page: Page): Promise<void> {
+  const icon = page.locator('.activitybar .action-item a[aria-label^="Containers"]').first();
+  await icon.waitFor({ timeout: 60_000 });
+  const item = page.locator('.activitybar .action-item:has(a[aria-label^="Containers"])').first();
+  if (!((await item.getAttribute('class')) ?? '').includes('checked')) {
+    await icon.click();
+  }
+  await page.locator('.pane-header[aria-label^="Containers"]').first().waitFor({ timeout: 30_000 });
+}
+
+/** The pane (header + body) of a view in the side bar, by its title. */
+export function pane(page: Page, title: string): Locator {
+  return page.locator(`.pane-header[aria-label^="${title}"]`).first().locator('xpath=..');
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = join(RESULTS, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

@@ -1,0 +1,88 @@
+/** Runs inside a real VS Code extension host, with Berth installed from its VSIX, against a private dockerd. */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import Docker from 'dockerode';
+import type { BerthApi } from '../../../src/extension';
+
+const EXTENSION_ID = 'berth.berth';
+const TEST_IMAGE = 'berth-test/busybox:latest';
+
+function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = (): void => {
+      const value = probe();
+      if (value !== undefined && value !== false) return resolve(value);
+      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+describe('Berth in a real VS Code', () => {
+  let api: BerthApi;
+  const docker = new Docker(process.env.DOCKER_HOST ? { socketPath: process.env.DOCKER_HOST.replace(/^unix:\/\//, '') } : undefined);
+  const created: Docker.Container[] = [];
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<BerthApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    // Opening the view is what activates Berth for a user.
+    await vscode.commands.executeCommand('workbench.view.extension.berth');
+    api = await until('activation', () => (extension.isActive ? extension.exports : undefined));
+  });
+
+  after(async () => {
+    await Promise.all(created.map((c) => c.remove({ force: true }).catch(() => undefined)));
+  });
+
+  it('activates lazily, not on startup', () => {
+    const manifest = JSON.parse(readFileSync(`${vscode.extensions.getExtension(EXTENSION_ID)?.extensionPath ?? ''}/package.json`, 'utf8')) as { activationEvents: string[] };
+    assert.ok(!manifest.activationEvents.includes('*'));
+    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+  });
+
+  it('registers every command it contributes', async () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { commands: Array<{ command: string }> } };
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = manifest.contributes.commands.map((c) => c.command).filter((c) => !registered.has(c));
+    assert.deepEqual(missing, []);
+  });
+
+  it('lists the engine\'s images and containers once the view is open', async () => {
+    await until('the explorer to sync', () => api.explorer.isSynced);
+    assert.equal(api.explorer.status, 'ready');
+    assert.ok(api.explorer.images.some((i) => i.repoTags.includes(TEST_IMAGE)), 'the busybox test image is listed');
+  });
+
+  it('shows a container started outside Berth, and its removal, from the event stream', async () => {
+    const name = `berth-e2e-host-${Date.now().toString(36)}`;
+    const container = await docker.createContainer({ name, Image: TEST_IMAGE, Cmd: ['sleep', '300'], HostConfig: { NetworkMode: 'none' } });
+    created.push(container);
+    await container.start();
+    const seen = await until(`${name} running in the model`, () => [...api.explorer.containers.values()].find((c) => c.name === name && c.state === 'running'));
+    assert.equal(seen.image, TEST_IMAGE);
+    await container.remove({ force: true });
+    await until(`${name} gone from the model`, () => ![...api.explorer.containers.values()].some((c) => c.name === name));
+  });
+
+  it('refreshes on command', async () => {
+    await vscode.commands.executeCommand('berth.containers.refresh');
+    await until('resync after refresh', () => api.explorer.isSynced);
+    assert.equal(api.explorer.status, 'ready');
+  });
+
+  it('reports an unreachable engine from the setting, then recovers when it is cleared', async () => {
+    const config = vscode.workspace.getConfiguration('berth');
+    await config.update('engine.host', 'unix:///nonexistent/berth-e2e.sock', vscode.ConfigurationTarget.Global);
+    try {
+      await until('status unavailable', () => api.explorer.status === 'unavailable');
+      assert.equal(api.explorer.error?.kind, 'unavailable');
+    } finally {
+      await config.update('engine.host', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await until('recovery', () => api.explorer.status === 'ready' && api.explorer.isSynced);
+  });
+});
