@@ -64,7 +64,10 @@ export class ExplorerModel implements Disposable {
   private session: AbortController | undefined;
   private synced = false;
 
-  private readonly dirtyContainers = new Set<string>();
+  /** Containers to re-list, with the last action seen for each (to check the list agrees). */
+  private readonly dirtyContainers = new Map<string, string>();
+  /** How often each container was re-listed because the engine's list lagged its event. */
+  private readonly recheckAttempts = new Map<string, number>();
   private readonly goneContainers = new Set<string>();
   private imagesDirty = false;
   private pendingEventTimes: bigint[] = [];
@@ -158,6 +161,7 @@ export class ExplorerModel implements Disposable {
     this.flushTimer = undefined;
     this.wakeRetry?.();
     this.dirtyContainers.clear();
+    this.recheckAttempts.clear();
     this.goneContainers.clear();
     this.imagesDirty = false;
     this.pendingEventTimes = [];
@@ -217,13 +221,15 @@ export class ExplorerModel implements Disposable {
   }
 
   private onEvent(event: EngineEvent, engine: ContainerEngine, signal: AbortSignal): void {
+    this.log.trace(`event ${event.type} ${event.action} ${event.id.slice(0, 12)}`);
     if (event.type === 'container') {
       if (QUIET_ACTION.test(event.action)) return;
       if (GONE_ACTIONS.has(event.action)) {
         this.goneContainers.add(event.id);
         this.dirtyContainers.delete(event.id);
       } else {
-        this.dirtyContainers.add(event.id);
+        this.dirtyContainers.set(event.id, event.action);
+        this.recheckAttempts.delete(event.id);
       }
       // Creating or removing a container changes whether its image is in use.
       if (event.action === 'create' || event.action === 'destroy') this.imagesDirty = true;
@@ -233,19 +239,22 @@ export class ExplorerModel implements Disposable {
       return;
     }
     this.pendingEventTimes.push(event.timeNano);
-    if (!this.flushTimer) {
-      this.flushTimer = setTimeout(() => {
-        this.flushTimer = undefined;
-        void this.flush(engine, signal);
-      }, this.options.debounceMs);
-    }
+    this.scheduleFlush(engine, signal, this.options.debounceMs);
+  }
+
+  private scheduleFlush(engine: ContainerEngine, signal: AbortSignal, delayMs: number): void {
+    if (this.flushTimer || signal.aborted) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = undefined;
+      void this.flush(engine, signal);
+    }, delayMs);
   }
 
   private async flush(engine: ContainerEngine, signal: AbortSignal): Promise<void> {
     // One flush at a time; events that arrive meanwhile are picked up by the next one.
     while (this.flushing) await this.flushing;
     if (signal.aborted) return;
-    const dirty = [...this.dirtyContainers];
+    const dirty = new Map(this.dirtyContainers);
     const gone = [...this.goneContainers];
     const images = this.imagesDirty;
     const eventTimes = this.pendingEventTimes;
@@ -253,7 +262,8 @@ export class ExplorerModel implements Disposable {
     this.goneContainers.clear();
     this.imagesDirty = false;
     this.pendingEventTimes = [];
-    if (dirty.length === 0 && gone.length === 0 && !images) return;
+    if (dirty.size === 0 && gone.length === 0 && !images) return;
+    this.log.trace(`refresh ${dirty.size} changed and ${gone.length} removed containers${images ? ', and images' : ''}`);
     const work = this.applyBatch(engine, signal, dirty, gone, images, eventTimes);
     this.flushing = work;
     try {
@@ -263,12 +273,13 @@ export class ExplorerModel implements Disposable {
     }
   }
 
-  private async applyBatch(engine: ContainerEngine, signal: AbortSignal, dirty: string[], gone: string[], images: boolean, eventTimes: bigint[]): Promise<void> {
+  private async applyBatch(engine: ContainerEngine, signal: AbortSignal, dirty: ReadonlyMap<string, string>, gone: string[], images: boolean, eventTimes: bigint[]): Promise<void> {
     try {
       const changed = new Set<string>(gone);
-      const fullList = dirty.length > this.options.fullListThreshold;
+      const ids = [...dirty.keys()];
+      const fullList = ids.length > this.options.fullListThreshold;
       const [containers, imageList] = await Promise.all([
-        dirty.length === 0 ? Promise.resolve(undefined) : engine.listContainers(fullList ? { signal } : { signal, ids: dirty }),
+        ids.length === 0 ? Promise.resolve(undefined) : engine.listContainers(fullList ? { signal } : { signal, ids }),
         images ? engine.listImages({ signal }) : Promise.resolve(undefined),
       ]);
       if (signal.aborted) return;
@@ -279,7 +290,7 @@ export class ExplorerModel implements Disposable {
         } else {
           // A container that vanished between its event and our list is gone too.
           const found = new Set(containers.map((c) => c.id));
-          for (const id of dirty) {
+          for (const id of ids) {
             if (!found.has(id)) {
               this.containerMap.delete(id);
               changed.add(id);
@@ -289,17 +300,61 @@ export class ExplorerModel implements Disposable {
         for (const c of containers) {
           this.containerMap.set(c.id, c);
           changed.add(c.id);
+          this.recheckIfStale(c, dirty.get(c.id), engine, signal);
         }
       }
       if (imageList) this.imageList = imageList;
-      this.emit({ containers: fullList ? 'all' : changed, images: images, eventTimes });
+      this.emit({ containers: fullList ? 'all' : changed, images, eventTimes });
     } catch (error) {
       const classified = classifyError(error);
       if (classified instanceof CancelledError || signal.aborted) return;
-      // The stream will notice a dead engine by itself; a failed refresh alone is logged and retried.
+      // The stream notices a dead engine by itself; a failed refresh is logged and tried again.
       this.log.warn(`Refreshing after an event failed: ${classified.message}`);
-      for (const id of dirty) this.dirtyContainers.add(id);
+      for (const [id, action] of dirty) if (!this.dirtyContainers.has(id)) this.dirtyContainers.set(id, action);
       this.imagesDirty ||= images;
+      this.scheduleFlush(engine, signal, this.options.backoffInitialMs);
     }
+  }
+
+  /**
+   * The engine announces "die" before its list shows the container as exited, so a list made right
+   * after the event can still say "running". When the list contradicts the last event, list that
+   * container again shortly, a bounded number of times.
+   */
+  private recheckIfStale(c: ContainerSummary, action: string | undefined, engine: ContainerEngine, signal: AbortSignal): void {
+    if (action === undefined || !contradicts(action, c)) {
+      this.recheckAttempts.delete(c.id);
+      return;
+    }
+    const attempt = (this.recheckAttempts.get(c.id) ?? 0) + 1;
+    if (attempt > MAX_RECHECKS) {
+      this.recheckAttempts.delete(c.id);
+      this.log.debug(`Container ${c.id.slice(0, 12)} still lists as ${c.state} after "${action}"`);
+      return;
+    }
+    this.recheckAttempts.set(c.id, attempt);
+    if (!this.dirtyContainers.has(c.id)) this.dirtyContainers.set(c.id, action);
+    this.scheduleFlush(engine, signal, this.options.debounceMs * attempt);
+  }
+}
+
+const MAX_RECHECKS = 8;
+
+/** True when a listed container's state cannot follow from the last event seen for it. */
+export function contradicts(action: string, c: Pick<ContainerSummary, 'state'>): boolean {
+  switch (action) {
+    case 'die':
+    case 'stop':
+    case 'oom':
+      return c.state === 'running' || c.state === 'paused';
+    case 'pause':
+      return c.state !== 'paused';
+    case 'unpause':
+      return c.state === 'paused';
+    case 'start':
+    case 'restart':
+      return c.state === 'created';
+    default:
+      return false;
   }
 }

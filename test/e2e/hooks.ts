@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import type { CodeServer } from '../harness/codeServer';
-import { installExtension, launchBrowser, startCodeServer } from '../harness/codeServer';
+import { QUIET_WORKBENCH_SETTINGS, installExtension, launchBrowser, startCodeServer, writeUserSettings } from '../harness/codeServer';
 import type { PrivateDockerd } from '../harness/dockerd';
 import { buildBusyboxImage, startPrivateDockerd } from '../harness/dockerd';
 
@@ -56,6 +56,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   const dockerd = await startPrivateDockerd(log);
   try {
     await buildBusyboxImage(dockerd.docker);
+    writeUserSettings(join(workDir, 'vscode'), { ...QUIET_WORKBENCH_SETTINGS });
     const codeServer = await startCodeServer({
       folder: workspace,
       workDir: join(workDir, 'vscode'),

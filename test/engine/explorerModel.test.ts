@@ -6,7 +6,7 @@ import { ExplorerModel } from '../../src/tree/ExplorerModel';
 import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
 import { privateDockerd } from './hooks';
 
-const quietLog: Logger = { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quietLog: Logger = { trace: (m) => process.env.BERTH_TRACE && console.log(m), debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** Resolves with the first change for which `predicate` holds, or rejects after `ms`. */
 function nextChange(model: ExplorerModel, predicate: (change: ModelChange) => boolean, ms = 10_000): Promise<ModelChange> {
@@ -72,6 +72,29 @@ describe('ExplorerModel follows a real engine', function () {
     await container.remove({ force: true });
     await removed;
     assert.equal(engineCalls, 1, 'one connection for the whole session');
+  });
+
+  it('ends with the right state for containers that start and exit within one debounce window', async () => {
+    const synced = nextChange(model, (c) => c.containers === 'all');
+    model.setActive(true);
+    await synced;
+    const docker = privateDockerd().docker;
+    const stamp = Date.now().toString(36);
+    const quick = await Promise.all([
+      runBusybox(docker, `berth-test-quick0-${stamp}`, ['sh', '-c', 'exit 0']),
+      runBusybox(docker, `berth-test-quick2-${stamp}`, ['sh', '-c', 'exit 2']),
+    ]);
+    try {
+      await Promise.all(quick.map((c) => c.wait()));
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && !quick.every((c) => model.containers.get(c.id)?.state === 'exited')) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.deepEqual(quick.map((c) => model.containers.get(c.id)?.state), ['exited', 'exited']);
+      assert.match(model.containers.get(quick[1]?.id ?? '')?.status ?? '', /^Exited \(2\)/);
+    } finally {
+      await Promise.all(quick.map((c) => c.remove({ force: true })));
+    }
   });
 
   it('stops following when no view is visible', async () => {

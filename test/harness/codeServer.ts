@@ -725,3 +725,25 @@ export async function launchBrowser(userDataDir: string): Promise<BrowserContext
     viewport: { width: 1400, height: 900 },
   });
 }
+
+/**
+ * Writes VS Code user settings for a code-server that will use `workDir` (call before
+ * startCodeServer): a quiet, screenshot-friendly workbench for tests and `npm start`.
+ */
+export function writeUserSettings(workDir: string, settings: Record<string, unknown>): void {
+  const dir = path.join(path.resolve(workDir), 'user-data', 'User');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+}
+
+export const QUIET_WORKBENCH_SETTINGS: Readonly<Record<string, unknown>> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.colorTheme': 'Default Dark Modern',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'security.workspace.trust.startupPrompt': 'never',
+};

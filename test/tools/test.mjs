@@ -2,6 +2,7 @@
 // unit, engine and e2e suites and ends with one line: "N passed, N failed".
 // With CI=true a suite that cannot run (no engine, no VS Code) is a failure, never a skip.
 import { spawnSync } from 'node:child_process';
+import { APT_PACKAGES, ensurePackages } from './prereqs.mjs';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,13 +13,6 @@ const ci = ['true', '1'].includes(String(process.env.CI).toLowerCase());
 const started = Date.now();
 const only = process.argv.slice(2); // e.g. `npm test -- unit engine`
 
-const APT_PACKAGES = {
-  'docker.io': 'the Docker engine (dockerd) for the engine and e2e suites',
-  'busybox-static': 'a static busybox for the FROM-scratch test image',
-  chromium: 'the browser that drives VS Code in the e2e suite',
-  'libkrb5-dev': "code-server's kerberos native module",
-  ripgrep: "VS Code's search binary (code-server cannot download it)",
-};
 const SUITES = [
   { name: 'unit', needs: [], args: ['out/test/unit/**/*.test.js'] },
   { name: 'engine', needs: ['docker.io', 'busybox-static'], root: true, args: ['--require', 'out/test/engine/hooks.js', '--timeout', '60000', 'out/test/engine/**/*.test.js'] },
@@ -32,30 +26,6 @@ function say(message) {
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', ...options });
   return result.status ?? 1;
-}
-
-function installed(pkg) {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${db:Status-Status}', pkg], { encoding: 'utf8' });
-  return r.status === 0 && r.stdout.trim() === 'installed';
-}
-
-function ensurePackages() {
-  const missing = Object.keys(APT_PACKAGES).filter((p) => !installed(p));
-  if (missing.length === 0) return [];
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot) {
-    console.log('These Debian packages are missing, and installing them needs root:');
-    for (const p of missing) console.log(`  ${p.padEnd(16)} ${APT_PACKAGES[p]}`);
-    console.log(`Install them with:\n  sudo apt-get install -y ${missing.join(' ')}`);
-    return missing;
-  }
-  say(`Installing Debian packages: ${missing.join(', ')}`);
-  for (const p of missing) console.log(`  ${p.padEnd(16)} ${APT_PACKAGES[p]}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (run('apt-get', ['update', '-qq'], { env }) !== 0 || run('apt-get', ['install', '-y', '-qq', ...missing], { env }) !== 0) {
-    console.log('apt-get failed; the suites that need these packages cannot run.');
-  }
-  return missing.filter((p) => !installed(p));
 }
 
 rmSync(results, { recursive: true, force: true });
