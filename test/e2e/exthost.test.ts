@@ -7,6 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { remoteUri, workbenchUrl } from '../harness/codeServer';
+import { withTimeout } from '../harness/time';
 import { REPO, RESULTS, env } from './hooks';
 import { screenshot } from './page';
 
@@ -28,7 +29,7 @@ describe('extension-host suite (code-server)', function () {
         ['extensionTestsPath', remoteUri(codeServer, join(REPO, 'out', 'test', 'e2e', 'suite', 'index.js'))],
       ]);
       await page.goto(url);
-      const code = await Promise.race([exited, new Promise<number>((_, reject) => setTimeout(() => reject(new Error('the extension host never reported an exit code')), 240_000))]);
+      const code = await withTimeout(exited, 240_000, 'the extension host never reported an exit code');
       assert.ok(existsSync(exthostResults), 'the in-host suite wrote its counts');
       const counts = JSON.parse(readFileSync(exthostResults, 'utf8')) as { passed: number; failed: number; failures: string[] };
       // Reported as its own line in the `npm test` summary.

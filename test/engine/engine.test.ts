@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ContainerEngine, EngineEvent } from '../../src/engine/ContainerEngine';
 import { CancelledError, EngineUnavailableError, RequestFailedError, connectEngine, resolveEngineConnection } from '../../src/engine';
 import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
+import { withTimeout } from '../harness/time';
 import { privateDockerd } from './hooks';
 
 async function engineAt(host: string, timeoutMs = 10_000): Promise<ContainerEngine> {
@@ -94,7 +95,7 @@ describe('dockerode engine on a private dockerd', function () {
     await new Promise((r) => setTimeout(r, 300));
     const container = await runBusybox(privateDockerd().docker, name, ['sleep', '300']);
     try {
-      const start = await Promise.race([collecting, new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000))]);
+      const start = await withTimeout(collecting, 15_000, 'no start event').catch(() => undefined);
       assert.ok(start, `no start event for ${name}; saw ${seen.map((e) => `${e.type}:${e.action}`).join(', ')}`);
       assert.equal(start.id, container.id);
       assert.equal(start.attributes.image, TEST_IMAGE);
