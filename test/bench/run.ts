@@ -18,7 +18,7 @@ import { createContainers, measureList, removeContainers } from './listContainer
 import type { Row } from './report';
 import { met, renderTable, toJson, writeJson } from './report';
 import { measureSizes } from './sizes';
-import { Cleanup, log, median } from './util';
+import { Cleanup, log, median, sleep } from './util';
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const RESULTS_FILE = join(REPO, 'test-results', 'bench.json');
@@ -50,6 +50,24 @@ function processesOfThisRun(): Array<{ pid: number; cmd: string }> {
   return found;
 }
 
+async function killLeftovers(): Promise<void> {
+  const leftovers = processesOfThisRun();
+  if (leftovers.length === 0) {
+    log('no processes left behind');
+    return;
+  }
+  log(`left behind by this run, now killed: ${leftovers.map((p) => `${p.pid} (${p.cmd})`).join('; ')}`);
+  for (const p of leftovers) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 5_000;
+  while (processesOfThisRun().length > 0 && Date.now() < deadline) await sleep(100);
+}
+
 interface Section {
   name: string;
   run(): Promise<void>;
@@ -67,18 +85,32 @@ async function main(): Promise<number> {
   const vsix = join(REPO, `${manifest.name}-${manifest.version}.vsix`);
 
   const cleanup = new Cleanup();
-  const interrupted = (signal: NodeJS.Signals): void => {
+  const workDir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  let shuttingDown: Promise<void> | undefined;
+  /** Stops what this run started, kills anything that outlived that, then removes the work folder. */
+  const shutdown = (): Promise<void> =>
+    (shuttingDown ??= (async () => {
+      await cleanup.runAll();
+      await killLeftovers();
+      rmSync(workDir, { recursive: true, force: true, maxRetries: 3 });
+    })());
+  let interruptedBy: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interruptedBy) {
+      // Leaving now would strand a root dockerd; the first signal's shutdown is still at work.
+      log(`${signal}: still stopping the engine and servers, a few more seconds`);
+      return;
+    }
+    interruptedBy = signal;
     log(`${signal}: stopping everything this run started`);
-    void cleanup.runAll().finally(() => process.exit(130));
+    void shutdown().finally(() => process.exit(130));
   };
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', interrupted);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const rows: Row[] = [];
   const extra: Record<string, number> = {};
   const failures: string[] = [];
-  const workDir = mkdtempSync(join(tmpdir(), 'berth-bench-'));
-  cleanup.add('work folder', () => Promise.resolve(rmSync(workDir, { recursive: true, force: true, maxRetries: 3 })));
   let dockerd: PrivateDockerd | undefined;
   const engine = async (): Promise<PrivateDockerd> => {
     if (dockerd) return dockerd;
@@ -173,7 +205,7 @@ async function main(): Promise<number> {
   const unknown = only.filter((name) => !sections.some((s) => s.name === name));
   if (unknown.length > 0) {
     console.error(`[bench] unknown benchmark ${unknown.join(', ')}; known: ${sections.map((s) => s.name).join(', ')}`);
-    await cleanup.runAll();
+    await shutdown();
     return 1;
   }
   const loadAtStart = loadavg()[0] ?? 0;
@@ -181,33 +213,23 @@ async function main(): Promise<number> {
   try {
     for (const section of sections) {
       if (only.length > 0 && !only.includes(section.name)) continue;
+      if (interruptedBy) break;
       const t0 = performance.now();
       log(`— ${section.name}`);
       try {
         await section.run();
         log(`${section.name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       } catch (error) {
+        if (interruptedBy) break;
         failures.push(section.name);
         console.error(`[bench] ${section.name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
     }
   } finally {
-    await cleanup.runAll();
-    const leftovers = processesOfThisRun();
-    if (leftovers.length > 0) {
-      log(`left behind by this run, now killed: ${leftovers.map((p) => `${p.pid} (${p.cmd})`).join('; ')}`);
-      for (const p of leftovers) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    } else {
-      log('no processes left behind');
-    }
+    await shutdown();
   }
 
+  if (interruptedBy) return 130;
   const resultsFile = only.length > 0 ? PARTIAL_RESULTS_FILE : RESULTS_FILE;
   writeJson(resultsFile, toJson(rows, extra));
   const seconds = (performance.now() - started) / 1000;

@@ -86,8 +86,14 @@ export class Cleanup {
     };
   }
 
-  async runAll(): Promise<void> {
-    for (let step = this.steps.pop(); step; step = this.steps.pop()) await this.runStep(step);
+  private running: Promise<void> | undefined;
+
+  /** Runs every remaining step; a second caller (a signal handler, say) waits for the same run. */
+  runAll(): Promise<void> {
+    this.running ??= (async () => {
+      for (let step = this.steps.pop(); step; step = this.steps.pop()) await this.runStep(step);
+    })();
+    return this.running;
   }
 
   private async runStep(step: { name: string; fn: () => Promise<void> }): Promise<void> {

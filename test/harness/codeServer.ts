@@ -715,6 +715,10 @@ export async function launchBrowser(userDataDir: string): Promise<BrowserContext
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
+    // Our own cleanup (dockerd, code-server) must run on Ctrl-C; playwright's handlers exit first.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     // Chromium keeps its crashpad database ("Crash Reports") under
     // $XDG_CONFIG_HOME/chromium whatever --user-data-dir says; keep it out of $HOME.
     env: {
