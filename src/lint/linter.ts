@@ -1,0 +1,158 @@
+/**
+ * The rule engine: parses a Dockerfile once, runs every enabled rule over it, and applies hadolint's
+ * inline pragmas and the merged configuration. Shared by the editor (in a worker) and the CLI.
+ */
+import type { Instruction, ParsedDockerfile, Span } from './dockerfile';
+import { parseDockerfile, toSource } from './dockerfile';
+import { collectPragmas } from './pragmas';
+import type { Pragmas } from './pragmas';
+import { ALL_RULES } from './rules';
+import { ShellParser, commandName } from './shell';
+import type { ShellCommand } from './shell';
+import type { Finding, Fix, LintConfig, LocatedCommand, Rule, RuleContext, RuleSeverity, RunScript, Severity } from './types';
+import { DEFAULT_CONFIG } from './types';
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
+
+export class Linter {
+  private constructor(
+    private readonly shellParser: ShellParser,
+    private readonly rules: readonly Rule[],
+  ) {}
+
+  static async create(rules: readonly Rule[] = ALL_RULES): Promise<Linter> {
+    return new Linter(await ShellParser.create(), rules);
+  }
+
+  get ruleList(): readonly Rule[] {
+    return this.rules;
+  }
+
+  lint(text: string, config: LintConfig = DEFAULT_CONFIG): Finding[] {
+    const file = parseDockerfile(text);
+    return this.lintParsed(file, config);
+  }
+
+  lintParsed(file: ParsedDockerfile, config: LintConfig = DEFAULT_CONFIG): Finding[] {
+    const pragmas = collectPragmas(file);
+    const findings: Finding[] = [];
+    const scriptCache = new Map<Instruction, RunScript[]>();
+    const scripts = (instruction: Instruction): RunScript[] => {
+      let cached = scriptCache.get(instruction);
+      if (!cached) {
+        cached = this.scriptsOf(instruction);
+        scriptCache.set(instruction, cached);
+      }
+      return cached;
+    };
+    for (const rule of this.rules) {
+      const severity = effectiveSeverity(rule, config, pragmas);
+      if (severity === 'ignore') continue;
+      const context: RuleContext = {
+        file,
+        config,
+        scripts,
+        commands: (instruction) => {
+          const result: LocatedCommand[] = [];
+          for (const script of scripts(instruction)) for (const command of script.script.commands) result.push({ command, script });
+          return result;
+        },
+        isPosixShell: (instruction) => pragmas.isPosixShellAt(instruction),
+        report: ({ span, message, fixes }) => {
+          if (pragmas.isIgnoredAt(rule.code, span.start)) return;
+          findings.push({ code: rule.code, severity, message: message ?? rule.message, span, fixes: fixes ?? [] });
+        },
+      };
+      try {
+        rule.check(context);
+      } catch (error) {
+        // One broken rule must not take the others down; the finding says which.
+        findings.push({
+          code: rule.code,
+          severity: 'info',
+          message: `Internal error in rule ${rule.code}: ${error instanceof Error ? error.message : String(error)}`,
+          span: { start: 0, end: 0 },
+          fixes: [],
+        });
+      }
+    }
+    findings.sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+    return findings;
+  }
+
+  private scriptsOf(instruction: Instruction): RunScript[] {
+    const target = instruction.keyword === 'ONBUILD' ? instruction.trigger : instruction;
+    if (!target || target.keyword !== 'RUN') return [];
+    const result: RunScript[] = [];
+    if (target.json) {
+      const values = target.json.values;
+      const span = target.json.span;
+      const source = values.join(' ');
+      // Exec form: one command, no shell; offsets point at the whole array.
+      const [name = '', ...rest] = values;
+      const command: ShellCommand = {
+        name,
+        nameStart: 0,
+        nameEnd: name.length,
+        args: rest.map((value) => ({ value, start: 0, end: source.length })),
+        start: 0,
+        end: source.length,
+        connector: undefined,
+        inSubshell: false,
+        inPipeline: false,
+      };
+      result.push({ kind: 'exec', script: { source, commands: name ? [command] : [], hasPipe: false, hasError: false }, span: () => span });
+      this.addShellC(result, command, () => span);
+      return result;
+    }
+    const offset = target.restOffset;
+    const main: RunScript = {
+      kind: 'shell',
+      script: this.shellParser.parse(target.rest),
+      span: (start, end) => toSource(target, offset + start, offset + end),
+    };
+    result.push(main);
+    for (const command of main.script.commands) this.addShellC(result, command, main.span);
+    // A heredoc is a shell script when RUN has no command of its own (`RUN <<EOF`) or runs a shell.
+    const runsShell = main.script.commands.length === 0 || main.script.commands.every((c) => SHELLS.has(commandName(c)));
+    if (runsShell) {
+      for (const heredoc of target.heredocs) {
+        const base = heredoc.bodySpan.start;
+        const script: RunScript = {
+          kind: 'heredoc',
+          script: this.shellParser.parse(heredoc.body),
+          span: (start, end) => ({ start: base + start, end: base + end }),
+        };
+        result.push(script);
+        for (const command of script.script.commands) this.addShellC(result, command, script.span);
+      }
+    }
+    return result;
+  }
+
+  /** `sh -c '…'` runs a script of its own: parse it too, mapping into the quoted argument. */
+  private addShellC(result: RunScript[], command: ShellCommand, outer: (start: number, end: number) => Span): void {
+    if (!SHELLS.has(commandName(command))) return;
+    const index = command.args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a.value));
+    const arg = index === -1 ? undefined : command.args[index + 1];
+    if (!arg?.value) return;
+    const quoted = arg.end - arg.start === arg.value.length + 2;
+    const base = arg.start + (quoted ? 1 : 0);
+    result.push({
+      kind: 'sh-c',
+      script: this.shellParser.parse(arg.value),
+      span: (start, end) => outer(base + start, base + end),
+    });
+  }
+
+  dispose(): void {
+    this.shellParser.dispose();
+  }
+}
+
+function effectiveSeverity(rule: Rule, config: LintConfig, pragmas: Pragmas): RuleSeverity {
+  if (config.ignored.has(rule.code) || pragmas.globallyIgnored.has(rule.code)) return 'ignore';
+  return config.overrides.get(rule.code) ?? rule.severity;
+}
+
+export type { Finding, Fix, Severity };

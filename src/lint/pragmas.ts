@@ -1,0 +1,104 @@
+/**
+ * hadolint's inline pragmas, which Berth honours so existing Dockerfiles keep working:
+ *   # hadolint ignore=DL3008,DL3015    the next instruction
+ *   # hadolint global ignore=DL3059    the whole file
+ *   # hadolint shell=powershell        the shell RUN uses from here on (turns off shell rules)
+ */
+import type { Instruction, ParsedDockerfile } from './dockerfile';
+
+const IGNORE = /^hadolint\s+ignore\s*=\s*([A-Za-z0-9, \t]+)$/i;
+const GLOBAL_IGNORE = /^hadolint\s+global\s+ignore\s*=\s*([A-Za-z0-9, \t]+)$/i;
+const SHELL = /^hadolint\s+shell\s*=\s*(\S+)$/i;
+const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
+
+export interface Pragmas {
+  globallyIgnored: ReadonlySet<string>;
+  /** Codes ignored by a pragma above the instruction that contains `offset`. */
+  isIgnoredAt(code: string, offset: number): boolean;
+  isPosixShellAt(instruction: Instruction): boolean;
+  /** Every pragma comment, for DL1001. */
+  pragmaComments: ReadonlyArray<{ start: number; end: number }>;
+}
+
+function codes(list: string): string[] {
+  return list
+    .split(/[,\s]+/)
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c.length > 0);
+}
+
+/** The executable's base name: `/bin/bash` → `bash`, `powershell.exe` → `powershell`. */
+function shellName(executable: string): string {
+  const base = executable.split(/[\\/]/).pop() ?? executable;
+  return base.replace(/\.exe$/i, '').toLowerCase();
+}
+
+export function collectPragmas(file: ParsedDockerfile): Pragmas {
+  const globallyIgnored = new Set<string>();
+  const pragmaComments: Array<{ start: number; end: number }> = [];
+  for (const comment of file.comments) {
+    const global = GLOBAL_IGNORE.exec(comment.text);
+    if (global?.[1]) {
+      for (const c of codes(global[1])) globallyIgnored.add(c);
+      pragmaComments.push(comment.span);
+    } else if (IGNORE.test(comment.text) || SHELL.test(comment.text)) {
+      pragmaComments.push(comment.span);
+    }
+  }
+
+  // Per instruction: codes ignored for it, and whether RUN uses a POSIX shell there.
+  const ignoredBy = new Map<Instruction, Set<string>>();
+  const posix = new Map<Instruction, boolean>();
+  let currentPosix = true;
+  let stage = -2;
+  for (const instruction of file.instructions) {
+    if (instruction.stage !== stage) {
+      // Each stage starts with the default shell again.
+      stage = instruction.stage;
+      currentPosix = true;
+    }
+    for (const comment of instruction.leadingComments) {
+      const ignore = IGNORE.exec(comment.text);
+      if (ignore?.[1]) {
+        const set = ignoredBy.get(instruction) ?? new Set<string>();
+        for (const c of codes(ignore[1])) set.add(c);
+        ignoredBy.set(instruction, set);
+      }
+      const shell = SHELL.exec(comment.text);
+      if (shell?.[1]) currentPosix = POSIX_SHELLS.has(shellName(shell[1]));
+    }
+    if (instruction.keyword === 'SHELL' && instruction.json?.values[0]) {
+      currentPosix = POSIX_SHELLS.has(shellName(instruction.json.values[0]));
+    }
+    posix.set(instruction, currentPosix);
+    if (instruction.trigger) posix.set(instruction.trigger, currentPosix);
+  }
+
+  const spans = file.instructions.map((i) => i.span);
+  const containing = (offset: number): Instruction | undefined => {
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const span = spans[mid];
+      if (!span) break;
+      if (offset < span.start) hi = mid - 1;
+      else if (offset >= span.end && !(offset === span.start && span.start === span.end)) lo = mid + 1;
+      else return file.instructions[mid];
+    }
+    return undefined;
+  };
+
+  return {
+    globallyIgnored,
+    pragmaComments,
+    isIgnoredAt(code, offset) {
+      if (ignoredBy.size === 0) return false;
+      const instruction = containing(offset);
+      return instruction !== undefined && (ignoredBy.get(instruction)?.has(code) ?? false);
+    },
+    isPosixShellAt(instruction) {
+      return posix.get(instruction) ?? true;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/** Small helpers shared by rule families. */
+import type { Instruction, ParsedDockerfile, Span } from '../dockerfile';
+import { commandName } from '../shell';
+import type { LocatedCommand, RuleContext } from '../types';
+
+/** Instructions with one of the keywords, including ONBUILD triggers (checked as if they ran). */
+export function instructionsOf(file: ParsedDockerfile, ...keywords: string[]): Instruction[] {
+  const wanted = new Set(keywords);
+  const result: Instruction[] = [];
+  for (const instruction of file.instructions) {
+    if (wanted.has(instruction.keyword)) result.push(instruction);
+    else if (instruction.trigger && wanted.has(instruction.trigger.keyword)) result.push(instruction.trigger);
+  }
+  return result;
+}
+
+/** Every simple command in every RUN that runs in a POSIX shell, with its RUN instruction. */
+export function* runCommands(context: RuleContext): Generator<LocatedCommand & { run: Instruction }> {
+  for (const run of instructionsOf(context.file, 'RUN')) {
+    if (!context.isPosixShell(run)) continue;
+    for (const located of context.commands(run)) yield { ...located, run };
+  }
+}
+
+/** Commands named `name` (by base name, so `/usr/bin/apt-get` counts). */
+export function* commandsNamed(context: RuleContext, ...names: string[]): Generator<LocatedCommand & { run: Instruction }> {
+  const wanted = new Set(names);
+  for (const located of runCommands(context)) if (wanted.has(commandName(located.command))) yield located;
+}
+
+/** The Dockerfile span of a command's name. */
+export function nameSpan(located: LocatedCommand): Span {
+  return located.script.span(located.command.nameStart, located.command.nameEnd);
+}
+
+/** The Dockerfile span of a whole command. */
+export function commandSpan(located: LocatedCommand): Span {
+  return located.script.span(located.command.start, located.command.end);
+}
+
+/** Inserts `text` right after the command's subcommand word (e.g. after `install`). */
+export function insertAfter(located: LocatedCommand, end: number, text: string): { span: Span; newText: string } {
+  const at = located.script.span(end - 1, end).end;
+  return { span: { start: at, end: at }, newText: text };
+}
