@@ -22,6 +22,14 @@ const lazyEngine = {
   },
 };
 
+/** web-tree-sitter's ESM build reads import.meta.url, which CommonJS output lacks: use its CJS build. */
+const treeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -40,10 +48,14 @@ rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 // dockerode loads its BuildKit .proto files from __dirname/proto at run time.
 cpSync(join(dirname(require.resolve('dockerode/package.json')), 'lib', 'proto'), join(dist, 'proto'), { recursive: true });
+// The shell parser's WebAssembly: the runtime and the bash grammar, found next to the bundle.
+cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-tree-sitter.wasm'));
+cpSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(dist, 'tree-sitter-bash.wasm'));
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyEngine] },
   { ...common, entryPoints: { dockerodeEngine: 'src/engine/dockerodeEngine.ts' }, outdir: 'dist' },
+  { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [treeSitterCjs], banner: { js: '#!/usr/bin/env node' } },
 ];
 
 if (watch) {
