@@ -37,9 +37,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/lint/**/*.ts', 'src/tree/ExplorerModel.ts', 'src/tree/presentation.ts', 'src/tree/format.ts', 'src/errorMessages.ts', 'src/l10n.ts'],
+    files: ['src/tree/ExplorerModel.ts', 'src/tree/presentation.ts', 'src/tree/format.ts', 'src/errorMessages.ts', 'src/l10n.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure modules must not depend on VS Code.' }, ...dockerodeOnlyInEngine.paths], patterns: dockerodeOnlyInEngine.patterns }],
+    },
+  },
+  {
+    files: ['src/lint/**/*.ts', 'src/cli.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'The linter is shared with the CLI: no VS Code here.' }, ...dockerodeOnlyInEngine.paths] }],
     },
   },
   {

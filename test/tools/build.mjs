@@ -56,6 +56,7 @@ const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyEngine] },
   { ...common, entryPoints: { dockerodeEngine: 'src/engine/dockerodeEngine.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [treeSitterCjs], banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { lintWorker: 'src/lint/worker.ts' }, outdir: 'dist', plugins: [treeSitterCjs] },
 ];
 
 if (watch) {

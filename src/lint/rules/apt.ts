@@ -52,7 +52,9 @@ export const DL3014: Rule = {
     for (const located of aptInstalls(context)) {
       // -qq implies -y for apt-get.
       if (hasOption(located.command, '-y', '--yes', '--assume-yes', '-qq', '--quiet=2', '-q=2')) continue;
-      context.report({ span: nameSpan(located), fixes: [{ title: 'Add -y to apt-get install', edits: [insertAfter(located, located.sub.end, ' -y')] }] });
+      // In JSON form words have no positions of their own, so no edit can be placed safely.
+      const fixes = located.script.kind === 'exec' ? [] : [{ title: 'Add -y to apt-get install', edits: [insertAfter(located, located.sub.end, ' -y')] }];
+      context.report({ span: nameSpan(located), fixes });
     }
   },
 };
@@ -67,7 +69,7 @@ export const DL3015: Rule = {
       if (hasOption(located.command, '--no-install-recommends') || located.command.args.some((a) => /APT::Install-Recommends=(false|0)/i.test(a.value))) continue;
       context.report({
         span: nameSpan(located),
-        fixes: [{ title: 'Add --no-install-recommends', edits: [insertAfter(located, located.sub.end, ' --no-install-recommends')] }],
+        fixes: located.script.kind === 'exec' ? [] : [{ title: 'Add --no-install-recommends', edits: [insertAfter(located, located.sub.end, ' --no-install-recommends')] }],
       });
     }
   },

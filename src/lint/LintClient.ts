@@ -1,0 +1,100 @@
+/**
+ * Talks to the lint worker. One worker serves every document; a newer request for the same
+ * document supersedes an older one, whose answer is dropped. The worker starts on first use.
+ */
+import { Worker } from 'node:worker_threads';
+import type { LintRequest, LintResponse, WireConfig } from './worker';
+
+export class LintCancelled extends Error {
+  constructor() {
+    super('superseded');
+    this.name = 'LintCancelled';
+  }
+}
+
+interface Pending {
+  key: string;
+  resolve(response: LintResponse): void;
+  reject(error: Error): void;
+}
+
+export class LintClient {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly latestByKey = new Map<string, number>();
+
+  constructor(private readonly workerScript: string) {}
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.workerScript);
+    worker.on('message', (response: LintResponse) => {
+      const pending = this.pending.get(response.id);
+      if (!pending) return;
+      this.pending.delete(response.id);
+      if (this.latestByKey.get(pending.key) !== response.id) {
+        pending.reject(new LintCancelled());
+        return;
+      }
+      this.latestByKey.delete(pending.key);
+      if (response.error) pending.reject(new Error(response.error));
+      else pending.resolve(response);
+    });
+    const failAll = (error: Error): void => {
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+      this.latestByKey.clear();
+      this.worker = undefined;
+    };
+    worker.on('error', (error) => failAll(error));
+    worker.on('exit', (code) => {
+      if (this.worker === worker) failAll(new Error(`The lint worker stopped (exit code ${code}).`));
+    });
+    // The worker must not keep the extension host (or a test run) alive on its own.
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  /**
+   * Lints `text` for the document `key`. Rejects with LintCancelled when a newer request for the
+   * same key arrives first, or when `signal` aborts.
+   */
+  lint(key: string, text: string, config: WireConfig, syntax: boolean, signal?: AbortSignal): Promise<LintResponse> {
+    if (signal?.aborted) return Promise.reject(new LintCancelled());
+    const id = this.nextId++;
+    const previous = this.latestByKey.get(key);
+    this.latestByKey.set(key, id);
+    if (previous !== undefined) {
+      const stale = this.pending.get(previous);
+      if (stale) {
+        this.pending.delete(previous);
+        stale.reject(new LintCancelled());
+      }
+    }
+    return new Promise<LintResponse>((resolve, reject) => {
+      this.pending.set(id, { key, resolve, reject });
+      signal?.addEventListener(
+        'abort',
+        () => {
+          if (this.pending.delete(id)) {
+            if (this.latestByKey.get(key) === id) this.latestByKey.delete(key);
+            reject(new LintCancelled());
+          }
+        },
+        { once: true },
+      );
+      const request: LintRequest = { id, text, config, syntax };
+      this.ensureWorker().postMessage(request);
+    });
+  }
+
+  dispose(): void {
+    const worker = this.worker;
+    this.worker = undefined;
+    for (const p of this.pending.values()) p.reject(new LintCancelled());
+    this.pending.clear();
+    void worker?.terminate();
+  }
+}
