@@ -48,6 +48,7 @@ export async function mochaGlobalSetup(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   const workspace = join(workDir, 'workspace');
   cpSync(join(REPO, 'test', 'fixtures', 'sample'), workspace, { recursive: true });
+  cpSync(join(REPO, 'test', 'fixtures', 'course'), join(workspace, 'course'), { recursive: true });
   const brokenWorkspace = join(workDir, 'broken');
   mkdirSync(join(brokenWorkspace, '.vscode'), { recursive: true });
   writeFileSync(join(brokenWorkspace, '.vscode', 'settings.json'), JSON.stringify({ 'berth.engine.host': 'unix:///nonexistent/berth-e2e/docker.sock' }));
