@@ -11,6 +11,7 @@ import { parseDockerfile, positionAt } from './lint/dockerfile';
 import { FORMATS, formatCheckstyle, formatGnu, formatJson, formatSarif, formatTty } from './lint/formats';
 import type { FileResult, Format } from './lint/formats';
 import { Linter } from './lint/linter';
+import { findShellCheck, runShellCheck } from './lint/shellcheck';
 import type { LintConfig, Severity } from './lint/types';
 import { DEFAULT_CONFIG, reaches } from './lint/types';
 
@@ -28,6 +29,8 @@ Options:
   --failure-threshold error|warning|info|style|none
                                            exit 1 when a finding is at least this severe (default: info)
   --no-fail                                always exit 0 unless the input cannot be read
+  --no-shellcheck                          do not run ShellCheck on RUN scripts
+                                           (by default it runs when \`shellcheck\` is on PATH)
   -h, --help                               show this help
   -v, --version                            show the version
 
@@ -79,6 +82,7 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
         config: { type: 'string', short: 'c' },
         'failure-threshold': { type: 'string', short: 't' },
         'no-fail': { type: 'boolean' },
+        'no-shellcheck': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -116,10 +120,18 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
   const linter = await Linter.create();
   let results: FileResult[];
   try {
-    results = files.map(({ file, text }) => {
-      const parsedFile = parseDockerfile(text);
-      return { file, findings: linter.lintParsed(parsedFile, effective), positionAt: (offset: number) => positionAt(parsedFile.lineStarts, offset) };
-    });
+    const shellcheck = values['no-shellcheck'] ? undefined : await findShellCheck(io.env.PATH);
+    results = await Promise.all(
+      files.map(async ({ file, text }) => {
+        const parsedFile = parseDockerfile(text);
+        const findings = linter.lintParsed(parsedFile, effective);
+        if (shellcheck) {
+          findings.push(...(await runShellCheck(parsedFile, effective, { executable: shellcheck, shellParser: linter.shell })));
+          findings.sort((a, b) => a.span.start - b.span.start);
+        }
+        return { file, findings, positionAt: (offset: number) => positionAt(parsedFile.lineStarts, offset) };
+      }),
+    );
   } finally {
     linter.dispose();
   }

@@ -57,7 +57,7 @@ export class LintCodeActionProvider implements vscode.CodeActionProvider {
     const actions: vscode.CodeAction[] = [];
     const seenIgnores = new Set<string>();
     for (const diagnostic of context.diagnostics) {
-      if (diagnostic.source !== 'berth') continue;
+      if (diagnostic.source !== 'berth' && diagnostic.source !== 'shellcheck') continue;
       const ours = findOurs(this.lint, document, diagnostic);
       const details = ours ? this.lint.detailsOf(ours) : undefined;
       const code = codeOf(diagnostic);
@@ -98,7 +98,7 @@ export class LintHoverProvider implements vscode.HoverProvider {
     const parts: vscode.MarkdownString[] = [];
     let range: vscode.Range | undefined;
     for (const diagnostic of this.lint.diagnosticsOf(document.uri)) {
-      if (diagnostic.source !== 'berth' || !diagnostic.range.contains(position)) continue;
+      if ((diagnostic.source !== 'berth' && diagnostic.source !== 'shellcheck') || !diagnostic.range.contains(position)) continue;
       const details = this.lint.detailsOf(diagnostic);
       const code = codeOf(diagnostic);
       if (!details || !code) continue;

@@ -13,7 +13,7 @@ import { ruleUrl } from '../lint/formats';
 import { LintCancelled, LintClient } from '../lint/LintClient';
 import type { Finding, LintConfig, RuleSeverity } from '../lint/types';
 import { DEFAULT_CONFIG } from '../lint/types';
-import { toWireConfig } from '../lint/worker';
+import { toWireConfig } from '../lint/wire';
 
 export const DEBOUNCE_MS = 150;
 const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
@@ -103,13 +103,15 @@ export class LintDiagnostics implements vscode.Disposable {
     const version = document.version;
     const config = this.configFor(document);
     try {
-      const response = await this.client.lint(document.uri.toString(), document.getText(), toWireConfig(config), settings.get<boolean>('syntaxChecks', true));
+      const shellcheck = settings.get<boolean>('shellcheck.enable', true) ? settings.get<string>('shellcheck.path', '').trim() || 'shellcheck' : undefined;
+      const response = await this.client.lint(document.uri.toString(), document.getText(), toWireConfig(config), { syntax: settings.get<boolean>('syntaxChecks', true), shellcheck });
       if (document.isClosed || document.version !== version) return;
       const diagnostics = response.findings.map((finding) => {
         const range = new vscode.Range(document.positionAt(finding.span.start), document.positionAt(finding.span.end));
         const diagnostic = new vscode.Diagnostic(range, finding.message, SEVERITY[finding.severity]);
         diagnostic.source = finding.code === 'syntax' ? 'dockerfile-utils' : 'berth';
         if (finding.code !== 'syntax') diagnostic.code = { value: finding.code, target: vscode.Uri.parse(ruleUrl(finding.code)) };
+        if (finding.code.startsWith('SC')) diagnostic.source = 'shellcheck';
         this.details.set(diagnostic, { finding, explanation: response.explanations[finding.code] });
         return diagnostic;
       });

@@ -3,7 +3,7 @@
  * document supersedes an older one, whose answer is dropped. The worker starts on first use.
  */
 import { Worker } from 'node:worker_threads';
-import type { LintRequest, LintResponse, WireConfig } from './worker';
+import type { LintRequest, LintResponse, WireConfig } from './wire';
 
 export class LintCancelled extends Error {
   constructor() {
@@ -61,7 +61,7 @@ export class LintClient {
    * Lints `text` for the document `key`. Rejects with LintCancelled when a newer request for the
    * same key arrives first, or when `signal` aborts.
    */
-  lint(key: string, text: string, config: WireConfig, syntax: boolean, signal?: AbortSignal): Promise<LintResponse> {
+  lint(key: string, text: string, config: WireConfig, options: { syntax: boolean; shellcheck: string | undefined }, signal?: AbortSignal): Promise<LintResponse> {
     if (signal?.aborted) return Promise.reject(new LintCancelled());
     const id = this.nextId++;
     const previous = this.latestByKey.get(key);
@@ -85,7 +85,7 @@ export class LintClient {
         },
         { once: true },
       );
-      const request: LintRequest = { id, text, config, syntax };
+      const request: LintRequest = { id, text, config, syntax: options.syntax, shellcheck: options.shellcheck };
       this.ensureWorker().postMessage(request);
     });
   }

@@ -28,6 +28,11 @@ export class Linter {
     return this.rules;
   }
 
+  /** The shell parser, shared with ShellCheck's heredoc handling. */
+  get shell(): ShellParser {
+    return this.shellParser;
+  }
+
   lint(text: string, config: LintConfig = DEFAULT_CONFIG): Finding[] {
     const file = parseDockerfile(text);
     return this.lintParsed(file, config);

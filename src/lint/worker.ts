@@ -6,62 +6,21 @@
 import { parentPort } from 'node:worker_threads';
 import { parseDockerfile } from './dockerfile';
 import { Linter } from './linter';
+import { runShellCheck } from './shellcheck';
 import { syntaxFindings } from './syntax';
-import type { Finding, LintConfig, RuleSeverity } from './types';
-import { DEFAULT_CONFIG } from './types';
-
-/** LintConfig with its sets and maps flattened for postMessage. */
-export interface WireConfig {
-  ignored: string[];
-  overrides: Array<[string, RuleSeverity]>;
-  trustedRegistries: string[];
-  labelSchema: Record<string, string>;
-  strictLabels: boolean;
-}
-
-export interface LintRequest {
-  id: number;
-  text: string;
-  config: WireConfig;
-  syntax: boolean;
-}
-
-export interface LintResponse {
-  id: number;
-  findings: Finding[];
-  /** Our explanation for each rule code that has findings, for hovers. */
-  explanations: Record<string, string>;
-  error?: string;
-  durationMs: number;
-}
-
-export function toWireConfig(config: LintConfig): WireConfig {
-  return {
-    ignored: [...config.ignored],
-    overrides: [...config.overrides],
-    trustedRegistries: [...config.trustedRegistries],
-    labelSchema: { ...config.labelSchema },
-    strictLabels: config.strictLabels,
-  };
-}
-
-export function fromWireConfig(wire: WireConfig): LintConfig {
-  return {
-    ...DEFAULT_CONFIG,
-    ignored: new Set(wire.ignored),
-    overrides: new Map(wire.overrides),
-    trustedRegistries: wire.trustedRegistries,
-    labelSchema: wire.labelSchema,
-    strictLabels: wire.strictLabels,
-  };
-}
+import type { LintRequest, LintResponse } from './wire';
+import { fromWireConfig } from './wire';
 
 /** Lints one request; shared by the worker and by tests that run it in-process. */
-export function handleRequest(linter: Linter, request: LintRequest): LintResponse {
+export async function handleRequest(linter: Linter, request: LintRequest, signal?: AbortSignal): Promise<LintResponse> {
   const started = performance.now();
   const file = parseDockerfile(request.text);
   const config = fromWireConfig(request.config);
   const findings = linter.lintParsed(file, config);
+  if (request.shellcheck) {
+    // ShellCheck runs as child processes; it returns [] when the binary is absent.
+    findings.push(...(await runShellCheck(file, config, { executable: request.shellcheck, shellParser: linter.shell, ...(signal ? { signal } : {}) })));
+  }
   if (request.syntax) {
     try {
       findings.push(...syntaxFindings(file));
@@ -83,9 +42,9 @@ if (parentPort) {
   const ready = Linter.create();
   port.on('message', (request: LintRequest) => {
     void ready.then(
-      (linter) => {
+      async (linter) => {
         try {
-          port.postMessage(handleRequest(linter, request));
+          port.postMessage(await handleRequest(linter, request));
         } catch (error) {
           port.postMessage({ id: request.id, findings: [], explanations: {}, error: error instanceof Error ? error.message : String(error), durationMs: 0 } satisfies LintResponse);
         }

@@ -10,6 +10,7 @@ export const APT_PACKAGES = {
   chromium: 'the browser that drives VS Code in the e2e suite',
   'libkrb5-dev': "code-server's kerberos native module",
   ripgrep: "VS Code's search binary (code-server cannot download it)",
+  shellcheck: 'ShellCheck, which Berth runs on RUN scripts (tested in the unit suite)',
 };
 
 export function isInstalled(pkg) {
