@@ -38,6 +38,9 @@ export interface Word {
   /** The word as written, quotes kept. */
   value: string;
   span: Span;
+  /** Where the word sits in the instruction's logical `args` text. */
+  argsStart: number;
+  argsEnd: number;
 }
 
 export interface Heredoc {
@@ -434,7 +437,7 @@ function splitWords(instruction: Instruction, from: number): Word[] {
       }
       i++;
     }
-    words.push({ value: args.slice(start, i), span: toSource(instruction, start, i) });
+    words.push({ value: args.slice(start, i), span: toSource(instruction, start, i), argsStart: start, argsEnd: i });
   }
   return words;
 }

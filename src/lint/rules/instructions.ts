@@ -45,36 +45,11 @@ function unquote(raw: string, escape: string): string {
   return out;
 }
 
-/** The words after the flags, with `args` offsets (the parser's `words` only carry file spans). */
+/** The words after the flags, unquoted, with their `args` offsets. */
 function argWords(instruction: Instruction, escape: string): ArgWord[] {
-  const { args } = instruction;
-  const words: ArgWord[] = [];
-  let i = instruction.restOffset;
-  const end = instruction.restOffset + instruction.rest.length;
-  while (i < end) {
-    while (i < end && (args[i] === ' ' || args[i] === '\t')) i++;
-    if (i >= end) break;
-    const start = i;
-    let quote: string | undefined;
-    while (i < end) {
-      const c = args[i];
-      if (quote) {
-        if (c === '\\' && quote === '"' && i + 1 < end) i++;
-        else if (c === quote) quote = undefined;
-      } else if (c === '"' || c === "'") {
-        quote = c;
-      } else if (c === ' ' || c === '\t') {
-        break;
-      }
-      i++;
-    }
-    const raw = args.slice(start, i);
-    words.push({ raw, value: unquote(raw, escape), start, end: i });
-  }
-  return words;
+  return instruction.words.map((w) => ({ raw: w.value, value: unquote(w.value, escape), start: w.argsStart, end: w.argsEnd }));
 }
 
-/** The string elements of an exec-form (JSON) array, with `args` offsets of each literal. */
 function jsonWords(instruction: Instruction): ArgWord[] | undefined {
   const json = instruction.json;
   if (!json) return undefined;
