@@ -27,6 +27,11 @@ export class Config implements vscode.Disposable {
     return Math.max(1, Number.isFinite(seconds) ? seconds : 15) * 1000;
   }
 
+  /** `berth.dockerfile.registryLookups`: complete image tags from Docker Hub. */
+  get dockerfileRegistryLookups(): boolean {
+    return this.section.get<boolean>('dockerfile.registryLookups', true);
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changeEmitter.dispose();

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { engineCommands } from './commands/engineCommands';
 import { registerCommands } from './commands/registry';
+import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
 import type { Services } from './services';
@@ -27,7 +28,12 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
   let services: Services;
   try {
     services = createServices(context, log);
-    context.subscriptions.push(createExplorerViews(services), ...registerCommands(services, engineCommands), registerLinting(context.extensionPath, log));
+    context.subscriptions.push(
+      createExplorerViews(services),
+      ...registerCommands(services, engineCommands),
+      registerLinting(context.extensionPath, log),
+      registerDockerfileLanguage({ getEngine: () => services.engines.get(), log, config: { registryLookups: () => services.config.dockerfileRegistryLookups } }),
+    );
   } catch (error) {
     log.error(error instanceof Error ? error : String(error));
     void vscode.window.showErrorMessage(vscode.l10n.t('Berth could not start: {0}', error instanceof Error ? error.message : String(error)), vscode.l10n.t('Show Log')).then((choice) => {

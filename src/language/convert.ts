@@ -95,12 +95,12 @@ export class LspBackedCompletionItem extends vscode.CompletionItem {
 export function toCompletionItem(lsp: LspCompletionItem): LspBackedCompletionItem {
   const item = new LspBackedCompletionItem(lsp);
   const kind = completionKind(lsp.kind);
-  if (kind !== undefined) item.kind = kind as vscode.CompletionItemKind;
+  if (kind !== undefined) item.kind = kind;
   if (lsp.detail) item.detail = lsp.detail;
   const documentation = toDocumentation(lsp.documentation);
   if (documentation) item.documentation = documentation;
   const tags = completionTags(lsp);
-  if (tags.length) item.tags = tags as vscode.CompletionItemTag[];
+  if (tags.length) item.tags = tags;
   if (lsp.sortText) item.sortText = lsp.sortText;
   if (lsp.filterText) item.filterText = lsp.filterText;
   if (lsp.preselect) item.preselect = true;
@@ -179,8 +179,8 @@ export function toSemanticTokens(tokens: LspSemanticTokens): vscode.SemanticToke
 
 export function toDocumentSymbols(nodes: readonly OutlineNode[]): vscode.DocumentSymbol[] {
   return nodes.map((node) => {
-    const symbol = new vscode.DocumentSymbol(node.name || '?', node.detail, symbolKind(node.kind) as vscode.SymbolKind, toRange(node.range), toRange(node.selectionRange));
-    if (node.deprecated) symbol.tags = [DEPRECATED_TAG as vscode.SymbolTag];
+    const symbol = new vscode.DocumentSymbol(node.name || '?', node.detail, symbolKind(node.kind), toRange(node.range), toRange(node.selectionRange));
+    if (node.deprecated) symbol.tags = [DEPRECATED_TAG];
     symbol.children = toDocumentSymbols(node.children);
     return symbol;
   });

@@ -10,6 +10,7 @@
  */
 import type { DockerfileLanguageService } from 'dockerfile-language-service';
 import type { LspSemanticTokens } from './convert/lsp';
+import type * as Library from './dockerfileLanguageService';
 import type { RegistryTags } from './registryTags';
 
 /**
@@ -19,8 +20,8 @@ import type { RegistryTags } from './registryTags';
  * host's thread, so above these sizes Berth leaves the feature off rather than freeze the editor.
  */
 export const LINE_LIMITS = {
-  /** Semantic tokens are requested after every edit pause. */
-  semanticTokens: 1500,
+  /** Semantic tokens are requested after every edit pause (1,000 lines: about 200 ms here). */
+  semanticTokens: 1000,
   /** Hover, highlights, completion, signature help, folding, symbols, links: frequent, passive. */
   passive: 3000,
   /** Formatting, rename, go to definition: run when asked for. */
@@ -63,10 +64,10 @@ export class LazyDockerfileService {
 
   private async load(): Promise<DockerfileLanguageService> {
     const started = Date.now();
-    const dls = await import('dockerfile-language-service');
-    await this.replaceRegistryClient();
-    this.semanticTokensImpl = await linearSemanticTokens();
-    const service = dls.DockerfileLanguageServiceFactory.createLanguageService();
+    const library = await import('./dockerfileLanguageService');
+    this.replaceRegistryClient(library.DockerRegistryClient);
+    this.semanticTokensImpl = linearSemanticTokens(library.DockerSemanticTokens);
+    const service = library.DockerfileLanguageServiceFactory.createLanguageService();
     service.setCapabilities({
       completion: { completionItem: { snippetSupport: true, deprecatedSupport: true, documentationFormat: ['markdown', 'plaintext'], tagSupport: { valueSet: [1] } } },
       hover: { contentFormat: ['markdown', 'plaintext'] },
@@ -78,8 +79,7 @@ export class LazyDockerfileService {
     return service;
   }
 
-  private async replaceRegistryClient(): Promise<void> {
-    const { DockerRegistryClient } = await import('dockerfile-language-service/lib/dockerRegistryClient');
+  private replaceRegistryClient(DockerRegistryClient: typeof Library.DockerRegistryClient): void {
     const proto = DockerRegistryClient.prototype as { getTags?: unknown };
     if (typeof proto.getTags !== 'function') {
       this.options.log('dockerfile-language-service: its registry client changed shape; Docker Hub tag completion is left as the library does it');
@@ -97,8 +97,7 @@ export class LazyDockerfileService {
 }
 
 /** DLS's own semantic tokens, with the quadratic `concat` replaced by in-place appends. */
-async function linearSemanticTokens(): Promise<((content: string) => LspSemanticTokens) | undefined> {
-  const { DockerSemanticTokens } = await import('dockerfile-language-service/lib/dockerSemanticTokens');
+function linearSemanticTokens(DockerSemanticTokens: typeof Library.DockerSemanticTokens): (content: string) => LspSemanticTokens {
   return (content) => {
     const builder = new DockerSemanticTokens(content);
     const internals = builder as unknown as { tokens?: unknown };

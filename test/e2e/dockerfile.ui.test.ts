@@ -1,6 +1,6 @@
 /** The Dockerfile editor as a user meets it: lint findings, a quick fix, and completion. */
 import * as assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { workbenchUrl } from '../harness/codeServer';
@@ -69,5 +69,20 @@ describe('Dockerfile editor (UI)', function () {
     const saved = join(env().workspace, 'course', 'Dockerfile');
     for (let i = 0; i < 50 && !readFileSync(saved, 'utf8').includes('ENTRYPOINT ["entrypoint.sh"]'); i++) await page.waitForTimeout(100);
     assert.match(readFileSync(saved, 'utf8'), /ENTRYPOINT \["entrypoint.sh"\]/);
+  });
+
+  it('completes a local image name after FROM, from the engine', async () => {
+    const dir = join(env().workspace, 'completion');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM \n');
+    await openFile(page, 'completion/Dockerfile');
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await goTo(page, 1, 6);
+    await page.keyboard.type('berth-te');
+    await page.keyboard.press('Control+Space');
+    const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'berth-test/busybox:latest' }).first();
+    await suggestion.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'dockerfile-completion');
+    await page.keyboard.press('Escape');
   });
 });

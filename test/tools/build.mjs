@@ -30,6 +30,16 @@ const treeSitterCjs = {
   },
 };
 
+/** dockerfile-language-service (~300 KB) is loaded when a Dockerfile first needs it, from its own file. */
+const lazyLanguageService = {
+  name: 'lazy-language-service',
+  setup(build) {
+    build.onResolve({ filter: /\/dockerfileLanguageService$/ }, (args) =>
+      args.importer.endsWith('dockerfileLanguageService.ts') ? undefined : { path: './dockerfileLanguageService.js', external: true },
+    );
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -53,7 +63,8 @@ cpSync(require.resolve('web-tree-sitter/web-tree-sitter.wasm'), join(dist, 'web-
 cpSync(require.resolve('tree-sitter-bash/tree-sitter-bash.wasm'), join(dist, 'tree-sitter-bash.wasm'));
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyEngine] },
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', plugins: [lazyEngine, lazyLanguageService] },
+  { ...common, entryPoints: { dockerfileLanguageService: 'src/language/dockerfileLanguageService.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { dockerodeEngine: 'src/engine/dockerodeEngine.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', plugins: [treeSitterCjs], banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: { lintWorker: 'src/lint/worker.ts' }, outdir: 'dist', plugins: [treeSitterCjs] },

@@ -319,10 +319,11 @@ export function lineFolds(ranges: readonly LspFoldingRange[]): LineFold[] {
 
 // ---- Formatting ----
 
-export interface FormatterSettings {
+// A type alias rather than an interface: it must fit the library's index-signature type.
+export type FormatterSettings = {
   tabSize: number;
   insertSpaces: boolean;
-}
+};
 
 /** The editor's options as dockerfile-utils takes them, with sane fallbacks for odd values. */
 export function formatterSettings(options: { tabSize?: unknown; insertSpaces?: unknown }): FormatterSettings {
