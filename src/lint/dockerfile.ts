@@ -127,7 +127,8 @@ export interface Position {
 const FLAG_INSTRUCTIONS = new Set(['FROM', 'RUN', 'COPY', 'ADD', 'HEALTHCHECK']);
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
 const DIRECTIVE = /^#[ \t]*([a-zA-Z][a-zA-Z0-9_-]*)[ \t]*=[ \t]*(.*?)[ \t]*$/;
-const HEREDOC_MARKER = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
+/** The parser directives BuildKit knows; any other `# x=y` line is a comment. */
+const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
@@ -217,6 +218,8 @@ function trimEnd(text: string, start: number, end: number): number {
 export function parseDockerfile(text: string): ParsedDockerfile {
   const lineStarts = computeLineStarts(text);
   const reader = new LineReader(text);
+  // A UTF-8 byte-order mark is not part of the first line, as BuildKit reads it.
+  if (text.charCodeAt(0) === 0xfeff) reader.pos = 1;
   const directives: Directive[] = [];
   const comments: Comment[] = [];
   const instructions: Instruction[] = [];
@@ -239,7 +242,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
       const lineText = text.slice(first, raw.end);
       if (lookingForDirectives) {
         const m = DIRECTIVE.exec(lineText);
-        if (m?.[1] && m[2] !== undefined) {
+        if (m?.[1] && m[2] !== undefined && KNOWN_DIRECTIVES.has(m[1].toLowerCase())) {
           const name = m[1].toLowerCase();
           if (!directives.some((d) => d.name === name)) {
             directives.push({ name, value: m[2], span: { start: first, end: raw.end } });
@@ -354,7 +357,14 @@ function readInstruction(
     readHeredocs(text, reader, instruction);
   }
   if (keyword === 'ONBUILD') {
-    instruction.trigger = parseTrigger(instruction);
+    const trigger = parseTrigger(instruction);
+    instruction.trigger = trigger;
+    // BuildKit allows heredocs in ONBUILD triggers too: their bodies belong to the ONBUILD.
+    if (trigger && HEREDOC_INSTRUCTIONS.has(trigger.keyword)) {
+      trigger.span = { ...instruction.span };
+      readHeredocs(text, reader, trigger);
+      instruction.span = { start: instruction.span.start, end: trigger.span.end };
+    }
   }
   return instruction;
 }
@@ -442,16 +452,21 @@ function splitWords(instruction: Instruction, from: number): Word[] {
   return words;
 }
 
+/** BuildKit's test for a heredoc word: optional fd digits, `<<`, optional `-`, and a name without `<`. */
+const HEREDOC_WORD = /^(\d*)<<(-?)([^<]+)$/;
+
 function readHeredocs(text: string, reader: LineReader, instruction: Instruction): void {
-  const { rest, restOffset } = instruction;
-  if (!rest.includes('<<')) return;
-  HEREDOC_MARKER.lastIndex = 0;
-  for (let m = HEREDOC_MARKER.exec(rest); m; m = HEREDOC_MARKER.exec(rest)) {
-    // `<<` inside quotes (e.g. in a string) is not a heredoc; a crude but safe check on quote parity.
-    const before = rest.slice(0, m.index);
-    if (((before.match(/'/g)?.length ?? 0) % 2 === 1) || ((before.match(/"/g)?.length ?? 0) % 2 === 1)) continue;
-    const name = m[3] ?? '';
-    const stripTabs = m[1] === '-';
+  if (!instruction.rest.includes('<<')) return;
+  // Words are split quote-aware, so a `<<` inside a quoted string is no heredoc.
+  for (const word of instruction.words) {
+    const m = HEREDOC_WORD.exec(word.value);
+    if (!m?.[3]) continue;
+    let name = m[3];
+    const quote = name[0];
+    const quoted = (quote === '"' || quote === "'") && name.length >= 2 && name.endsWith(quote);
+    if (quoted) name = name.slice(1, -1);
+    if (!name) continue;
+    const stripTabs = m[2] === '-';
     const bodyStart = reader.pos;
     let bodyEnd = bodyStart;
     let delimiterSpan: Span | undefined;
@@ -469,8 +484,8 @@ function readHeredocs(text: string, reader: LineReader, instruction: Instruction
     instruction.heredocs.push({
       name,
       stripTabs,
-      quoted: m[2] !== '',
-      markerSpan: toSource(instruction, restOffset + m.index, restOffset + m.index + m[0].length),
+      quoted,
+      markerSpan: word.span,
       bodySpan,
       body: text.slice(bodySpan.start, bodySpan.end),
       delimiterSpan,

@@ -107,12 +107,25 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
       case 'unset_command':
         emit(node, kids[0], kids.slice(1).filter((k) => k.isNamed), walk);
         return;
-      case 'list':
-        for (const k of kids) {
-          if (k.type === '&&' || k.type === '||') connector = k.type;
-          else if (k.isNamed) visit(k, { ...walk, connector });
+      case 'list': {
+        // tree-sitter nests `a && b && c` to the left; walk that spine in a loop, not by recursion,
+        // so a RUN with thousands of chained commands cannot overflow the stack.
+        const rights: Node[][] = [];
+        let leftmost: Node | undefined = node;
+        while (leftmost?.type === 'list') {
+          const parts: Node[] = leftmost.children.filter((k): k is Node => k !== null);
+          rights.push(parts.slice(1));
+          leftmost = parts[0];
+        }
+        if (leftmost?.isNamed) visit(leftmost, { ...walk, connector });
+        for (let i = rights.length - 1; i >= 0; i--) {
+          for (const k of rights[i] ?? []) {
+            if (k.type === '&&' || k.type === '||') connector = k.type;
+            else if (k.isNamed) visit(k, { ...walk, connector });
+          }
         }
         return;
+      }
       case 'pipeline':
         hasPipe = true;
         for (const k of kids) {

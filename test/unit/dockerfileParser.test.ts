@@ -787,10 +787,10 @@ describe('parseDockerfile agrees with dockerfile-ast', () => {
     });
 
     /*
-     * Where our parser differs from BuildKit. Each is pending until src/lint/dockerfile.ts is fixed;
+     * Cases where our parser once differed from BuildKit (fixed);
      * the test states what BuildKit does.
      */
-    it.skip('KNOWN PARSER BUG: a UTF-8 byte-order mark before the first line is not part of the keyword', () => {
+    it('BuildKit compatibility: a UTF-8 byte-order mark before the first line is not part of the keyword', () => {
       // BuildKit strips a BOM from the first line; so does dockerfile-ast. We read `\uFEFFFROM`,
       // an unknown keyword, so the file has no stages (the CLI reads files with a BOM as is).
       const file = parseDockerfile('\uFEFFFROM alpine\nRUN x\n');
@@ -798,7 +798,7 @@ describe('parseDockerfile agrees with dockerfile-ast', () => {
       assert.equal(file.stages.length, 1);
     });
 
-    it.skip('KNOWN PARSER BUG: `ONBUILD RUN <<EOF` has a heredoc', () => {
+    it('BuildKit compatibility: `ONBUILD RUN <<EOF` has a heredoc', () => {
       // BuildKit allows heredocs in ONBUILD triggers (heredocCompoundDirectives), as does
       // dockerfile-ast. We read heredocs only for RUN/COPY/ADD themselves, so the body lines and the
       // delimiter become instructions.
@@ -808,7 +808,7 @@ describe('parseDockerfile agrees with dockerfile-ast', () => {
       assert.equal(file.instructions[1]?.trigger?.heredocs.length, 1);
     });
 
-    it.skip('KNOWN PARSER BUG: a heredoc marker is a whole word starting with `<<` (optionally after digits)', () => {
+    it('BuildKit compatibility: a heredoc marker is a whole word starting with `<<` (optionally after digits)', () => {
       // BuildKit splits the line into words and matches each against `^(\d*)<<(-?)([^<]*)$`:
       //  - `cat<<EOF` is no heredoc (we read one; dockerfile-ast agrees with BuildKit);
       //  - `<<EOF<<EOT` is no heredoc (we read two; dockerfile-ast reads one named `EOF<<EOT`);
@@ -818,7 +818,7 @@ describe('parseDockerfile agrees with dockerfile-ast', () => {
       assert.deepEqual(keywords(parseDockerfile('FROM a\nRUN <<$EOF\nx\n$EOF\nRUN y\n')), ['FROM', 'RUN', 'RUN']);
     });
 
-    it.skip('KNOWN PARSER BUG: an unknown directive is a comment and ends the directives', () => {
+    it('BuildKit compatibility: an unknown directive is a comment and ends the directives', () => {
       // Docker's documentation: "Unknown directives are treated as comments", and directives are
       // only read before the first comment. We (and dockerfile-ast) keep reading after `# foo=bar`.
       const file = parseDockerfile('# foo=bar\n# escape=`\nFROM a\n');
