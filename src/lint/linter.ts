@@ -9,7 +9,7 @@ import type { Pragmas } from './pragmas';
 import { ALL_RULES } from './rules';
 import { ShellParser, commandName } from './shell';
 import type { ShellCommand } from './shell';
-import type { Finding, Fix, LintConfig, LocatedCommand, Rule, RuleContext, RuleSeverity, RunScript, Severity } from './types';
+import type { Finding, Fix, LintConfig, LocatedCommand, Rule, RuleContext, RuleSeverity, RunCommand, RunScript, Severity } from './types';
 import { DEFAULT_CONFIG } from './types';
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
@@ -50,6 +50,43 @@ export class Linter {
       }
       return cached;
     };
+    // Most rules look at every command of every RUN: list them once per lint, indexed by name.
+    const commandCache = new Map<Instruction, LocatedCommand[]>();
+    const commands = (instruction: Instruction): LocatedCommand[] => {
+      let cached = commandCache.get(instruction);
+      if (!cached) {
+        cached = [];
+        for (const script of scripts(instruction)) for (const command of script.script.commands) cached.push({ command, script });
+        commandCache.set(instruction, cached);
+      }
+      return cached;
+    };
+    let allRunCommands: RunCommand[] | undefined;
+    let byName: Map<string, RunCommand[]> | undefined;
+    const runCommands = (): RunCommand[] => {
+      if (!allRunCommands) {
+        allRunCommands = [];
+        for (const instruction of file.instructions) {
+          const run = instruction.keyword === 'RUN' ? instruction : instruction.trigger?.keyword === 'RUN' ? instruction.trigger : undefined;
+          if (!run || !pragmas.isPosixShellAt(run)) continue;
+          for (const located of commands(run)) allRunCommands.push({ ...located, run });
+        }
+      }
+      return allRunCommands;
+    };
+    const commandsNamed = (...names: string[]): RunCommand[] => {
+      if (!byName) {
+        byName = new Map();
+        for (const c of runCommands()) {
+          const name = commandName(c.command);
+          const list = byName.get(name);
+          if (list) list.push(c);
+          else byName.set(name, [c]);
+        }
+      }
+      if (names.length === 1) return byName.get(names[0] ?? '') ?? [];
+      return runCommands().filter((c) => names.includes(commandName(c.command)));
+    };
     for (const rule of this.rules) {
       const severity = effectiveSeverity(rule, config, pragmas);
       if (severity === 'ignore') continue;
@@ -57,11 +94,9 @@ export class Linter {
         file,
         config,
         scripts,
-        commands: (instruction) => {
-          const result: LocatedCommand[] = [];
-          for (const script of scripts(instruction)) for (const command of script.script.commands) result.push({ command, script });
-          return result;
-        },
+        commands,
+        runCommands,
+        commandsNamed,
         isPosixShell: (instruction) => pragmas.isPosixShellAt(instruction),
         report: ({ span, message, fixes }) => {
           if (pragmas.isIgnoredAt(rule.code, span.start)) return;

@@ -74,13 +74,22 @@ export interface LocatedCommand {
   script: RunScript;
 }
 
+/** A command with the RUN (or ONBUILD RUN trigger) it belongs to. */
+export interface RunCommand extends LocatedCommand {
+  run: Instruction;
+}
+
 export interface RuleContext {
   readonly file: ParsedDockerfile;
   readonly config: LintConfig;
   /** The shell scripts of a RUN (or ONBUILD RUN): its line, heredoc bodies and `sh -c` scripts; cached. */
   scripts(instruction: Instruction): RunScript[];
   /** Every simple command of those scripts, in order. */
-  commands(instruction: Instruction): LocatedCommand[];
+  commands(instruction: Instruction): readonly LocatedCommand[];
+  /** Every command of every RUN that runs in a POSIX shell, in file order; computed once per lint. */
+  runCommands(): readonly RunCommand[];
+  /** The same, only commands with one of these base names (`/usr/bin/apt-get` counts as `apt-get`). */
+  commandsNamed(...names: string[]): readonly RunCommand[];
   /** False when RUN uses a non-POSIX shell here (`SHELL ["powershell", …]` or `# hadolint shell=`). */
   isPosixShell(instruction: Instruction): boolean;
   report(finding: { span: Span; message?: string; fixes?: Fix[] }): void;

@@ -1,7 +1,6 @@
 /** Small helpers shared by rule families. */
 import type { Instruction, ParsedDockerfile, Span } from '../dockerfile';
-import { commandName } from '../shell';
-import type { LocatedCommand, RuleContext } from '../types';
+import type { LocatedCommand, RuleContext, RunCommand } from '../types';
 
 /** Instructions with one of the keywords, including ONBUILD triggers (checked as if they ran). */
 export function instructionsOf(file: ParsedDockerfile, ...keywords: string[]): Instruction[] {
@@ -15,17 +14,13 @@ export function instructionsOf(file: ParsedDockerfile, ...keywords: string[]): I
 }
 
 /** Every simple command in every RUN that runs in a POSIX shell, with its RUN instruction. */
-export function* runCommands(context: RuleContext): Generator<LocatedCommand & { run: Instruction }> {
-  for (const run of instructionsOf(context.file, 'RUN')) {
-    if (!context.isPosixShell(run)) continue;
-    for (const located of context.commands(run)) yield { ...located, run };
-  }
+export function runCommands(context: RuleContext): readonly RunCommand[] {
+  return context.runCommands();
 }
 
 /** Commands named `name` (by base name, so `/usr/bin/apt-get` counts). */
-export function* commandsNamed(context: RuleContext, ...names: string[]): Generator<LocatedCommand & { run: Instruction }> {
-  const wanted = new Set(names);
-  for (const located of runCommands(context)) if (wanted.has(commandName(located.command))) yield located;
+export function commandsNamed(context: RuleContext, ...names: string[]): readonly RunCommand[] {
+  return context.commandsNamed(...names);
 }
 
 /** The Dockerfile span of a command's name. */
