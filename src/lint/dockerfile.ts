@@ -274,6 +274,11 @@ export function parseDockerfile(text: string): ParsedDockerfile {
 }
 
 /** Reads one instruction starting at `raw` (whose first non-blank character is at `first`). */
+/** An instruction with its identity set and its argument fields still empty, for parseArguments to fill. */
+function newInstruction(fields: Pick<Instruction, 'keyword' | 'keywordSpan' | 'span' | 'line' | 'args' | 'argsMap' | 'stage'>): Instruction {
+  return { ...fields, flags: [], rest: '', restOffset: 0, words: [], json: undefined, heredocs: [], trigger: undefined, leadingComments: [] };
+}
+
 function readInstruction(
   text: string,
   reader: LineReader,
@@ -334,23 +339,7 @@ function readInstruction(
   // Leading whitespace of the arguments is not part of them.
   let restStart = 0;
   while (restStart < args.length && (args[restStart] === ' ' || args[restStart] === '\t')) restStart++;
-  const instruction: Instruction = {
-    keyword,
-    keywordSpan: { start: first, end: keywordEnd },
-    span: { start: first, end: spanEnd },
-    line: lineNo,
-    args,
-    argsMap,
-    flags: [],
-    rest: '',
-    restOffset: 0,
-    words: [],
-    json: undefined,
-    heredocs: [],
-    stage: -1,
-    trigger: undefined,
-    leadingComments: [],
-  };
+  const instruction = newInstruction({ keyword, keywordSpan: { start: first, end: keywordEnd }, span: { start: first, end: spanEnd }, line: lineNo, args, argsMap, stage: -1 });
   parseArguments(instruction, restStart);
 
   if (HEREDOC_INSTRUCTIONS.has(keyword)) {
@@ -507,23 +496,8 @@ function parseTrigger(onbuild: Instruction): Instruction | undefined {
   for (const [argsStart, sourceStart] of onbuild.argsMap) {
     if (argsStart > shift) map.push([argsStart - shift, sourceStart]);
   }
-  const trigger: Instruction = {
-    keyword,
-    keywordSpan: toSource(onbuild, restOffset, restOffset + k),
-    span: onbuild.span,
-    line: onbuild.line,
-    args,
-    argsMap: map,
-    flags: [],
-    rest: '',
-    restOffset: 0,
-    words: [],
-    json: undefined,
-    heredocs: [],
-    stage: onbuild.stage,
-    trigger: undefined,
-    leadingComments: [],
-  };
+  const trigger = newInstruction({ keyword, keywordSpan: toSource(onbuild, restOffset, restOffset + k), span: onbuild.span, line: onbuild.line, args, argsMap: map, stage: onbuild.stage });
+
   let from = 0;
   while (from < args.length && (args[from] === ' ' || args[from] === '\t')) from++;
   parseArguments(trigger, from);

@@ -7,17 +7,8 @@
  * identical: the linter's shell-parse cache (keyed by script text) gets no hits within one file.
  */
 
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG; the same seed gives the same file. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../harness/random';
+import { prng } from '../harness/random';
 
 const BASES: ReadonlyArray<{ image: string; family: 'debian' | 'alpine' | 'python' | 'node' }> = [
   { image: 'debian:12-slim', family: 'debian' },

@@ -9,22 +9,14 @@
  * that pins the behaviour BuildKit has.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Instruction as AstInstruction } from 'dockerfile-ast';
+import { repoRoot } from '../harness/paths';
 import type { Instruction, ParsedDockerfile, Span } from '../../src/lint/dockerfile';
 import { argsOffsetToSource, computeLineStarts, offsetAt, parseDockerfile, positionAt, toSource } from '../../src/lint/dockerfile';
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
 
 const ROOT = repoRoot();
 

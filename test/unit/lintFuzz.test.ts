@@ -13,8 +13,10 @@
  * what the run exercised (findings, fixes, heredocs). Inputs are capped at MAX_INPUT characters.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../harness/paths';
+import { prng } from '../harness/random';
 import { parseDockerfile } from '../../src/lint/dockerfile';
 import type { Span } from '../../src/lint/dockerfile';
 import { Linter } from '../../src/lint/linter';
@@ -27,15 +29,6 @@ const SEED = (Number(process.env.BERTH_FUZZ_SEED ?? DEFAULT_SEED) || DEFAULT_SEE
 const INPUTS = Math.max(1, Number(process.env.BERTH_FUZZ_INPUTS ?? 10_000) || 10_000);
 const ONLY = process.env.BERTH_FUZZ_ONLY === undefined ? undefined : Number(process.env.BERTH_FUZZ_ONLY);
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  return dir;
-}
 
 function seedCorpus(): string[] {
   const root = repoRoot();
@@ -50,17 +43,6 @@ function seedCorpus(): string[] {
   return files.map((f) => readFileSync(f, 'utf8'));
 }
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Each input has a generator of its own, so input N is the same whatever ran before it. */
 function inputRandom(seed: number, index: number): () => number {
