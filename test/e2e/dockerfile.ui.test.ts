@@ -11,8 +11,12 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
   await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name.split('/').pop() ?? name }).first().waitFor({ timeout: 10_000 });
-  await page.keyboard.press('Enter');
+  // Wait for the row of this very file (its folder shows as the description), then pick it.
+  const parts = name.split('/');
+  let row = page.locator('.quick-input-list .monaco-list-row', { hasText: parts[parts.length - 1] ?? name });
+  for (const folder of parts.slice(0, -1)) row = row.filter({ hasText: folder });
+  await row.first().waitFor({ timeout: 20_000 });
+  await row.first().click();
   await page.locator('.editor-instance .monaco-editor').first().waitFor({ timeout: 20_000 });
 }
 
