@@ -65,6 +65,32 @@ export interface ImageSummary {
   dangling: boolean;
 }
 
+export interface VolumeSummary {
+  name: string;
+  driver: string;
+  mountpoint: string;
+  /** Seconds since the epoch; undefined when the engine does not say. */
+  created: number | undefined;
+  labels: Readonly<Record<string, string>>;
+  /** `local` or `global` (swarm). */
+  scope: string;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  internal: boolean;
+  /** Seconds since the epoch; undefined when the engine does not say. */
+  created: number | undefined;
+  labels: Readonly<Record<string, string>>;
+  /** Built-in networks (bridge, host, none) cannot be removed. */
+  builtIn: boolean;
+}
+
+export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
+
 export type EngineEventType = 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config' | 'builder' | 'other';
 
 export interface EngineEvent {
@@ -88,8 +114,12 @@ export interface ContainerEngine {
   info(options?: CallOptions): Promise<EngineInfo>;
   listContainers(options?: CallOptions & { ids?: readonly string[] }): Promise<ContainerSummary[]>;
   listImages(options?: CallOptions): Promise<ImageSummary[]>;
+  listVolumes(options?: CallOptions): Promise<VolumeSummary[]>;
+  listNetworks(options?: CallOptions): Promise<NetworkSummary[]>;
   /** The engine's full inspect document, as JSON, for the Inspect view. */
   inspectContainer(id: string, options?: CallOptions): Promise<Record<string, unknown>>;
+  /** The inspect document of any object: a container, image, volume (by name) or network. */
+  inspect(target: InspectTarget, id: string, options?: CallOptions): Promise<Record<string, unknown>>;
   /**
    * A live stream of engine events. The iterator ends when the signal aborts (quietly) and throws
    * an `EngineError` when the connection is lost, so callers can reconnect. `timeoutMs` bounds only

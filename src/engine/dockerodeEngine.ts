@@ -4,10 +4,10 @@
  */
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { CallOptions, ContainerEngine, ContainerSummary, EngineEvent, EngineInfo, EventStreamOptions, ImageSummary } from './ContainerEngine';
+import type { CallOptions, ContainerEngine, ContainerSummary, EngineEvent, EngineInfo, EventStreamOptions, ImageSummary, InspectTarget, NetworkSummary, VolumeSummary } from './ContainerEngine';
 import { CancelledError, EngineUnavailableError, classifyError } from './errors';
-import { JsonLineSplitter, toContainerSummary, toEngineEvent, toEngineInfo, toImageSummary } from './mappers';
-import type { RawContainer, RawEvent, RawImage, RawInfo, RawVersion } from './mappers';
+import { JsonLineSplitter, toContainerSummary, toEngineEvent, toEngineInfo, toImageSummary, toNetworkSummary, toVolumeSummary } from './mappers';
+import type { RawContainer, RawEvent, RawImage, RawInfo, RawNetwork, RawVersion, RawVolume } from './mappers';
 
 export interface DockerodeEngineOptions {
   /** docker-modem constructor options (socketPath, host/port/protocol, TLS material, ssh). */
@@ -114,6 +114,36 @@ export class DockerodeEngine implements ContainerEngine {
     return this.call(options, async (abortSignal) => {
       const raw = (await this.docker.listImages({ all: false, abortSignal } as Docker.ListImagesOptions)) as RawImage[];
       return raw.map(toImageSummary);
+    });
+  }
+
+  listVolumes(options?: CallOptions): Promise<VolumeSummary[]> {
+    return this.call(options, async (abortSignal) => {
+      const raw = (await this.docker.listVolumes({ abortSignal } as object)) as { Volumes?: RawVolume[] | null };
+      return (raw.Volumes ?? []).map(toVolumeSummary);
+    });
+  }
+
+  listNetworks(options?: CallOptions): Promise<NetworkSummary[]> {
+    return this.call(options, async (abortSignal) => {
+      const raw = (await this.docker.listNetworks({ abortSignal } as object)) as RawNetwork[];
+      return raw.map(toNetworkSummary);
+    });
+  }
+
+  inspect(target: InspectTarget, id: string, options?: CallOptions): Promise<Record<string, unknown>> {
+    return this.call(options, async (abortSignal) => {
+      const o = { abortSignal };
+      switch (target) {
+        case 'container':
+          return (await this.docker.getContainer(id).inspect(o)) as unknown as Record<string, unknown>;
+        case 'image':
+          return (await (this.docker.getImage(id).inspect as (o: object) => Promise<unknown>).call(this.docker.getImage(id), o)) as Record<string, unknown>;
+        case 'volume':
+          return (await (this.docker.getVolume(id).inspect as (o: object) => Promise<unknown>).call(this.docker.getVolume(id), o)) as Record<string, unknown>;
+        case 'network':
+          return (await (this.docker.getNetwork(id).inspect as (o: object) => Promise<unknown>).call(this.docker.getNetwork(id), o)) as Record<string, unknown>;
+      }
     });
   }
 

@@ -2,7 +2,7 @@
  * Pure mapping from Engine API JSON to Berth's domain types. The raw shapes are declared here,
  * loosely, because engines (Docker versions, Podman) differ in which fields they fill.
  */
-import type { ContainerState, ContainerSummary, EngineEvent, EngineEventType, EngineInfo, ImageSummary, PortMapping } from './ContainerEngine';
+import type { ContainerState, ContainerSummary, EngineEvent, EngineEventType, EngineInfo, ImageSummary, NetworkSummary, PortMapping, VolumeSummary } from './ContainerEngine';
 
 export interface RawPort {
   PrivatePort?: number;
@@ -32,6 +32,25 @@ export interface RawImage {
   Created?: number;
   Size?: number;
   Containers?: number;
+  Labels?: Record<string, string> | null;
+}
+
+export interface RawVolume {
+  Name?: string;
+  Driver?: string;
+  Mountpoint?: string;
+  CreatedAt?: string;
+  Labels?: Record<string, string> | null;
+  Scope?: string;
+}
+
+export interface RawNetwork {
+  Id?: string;
+  Name?: string;
+  Driver?: string;
+  Scope?: string;
+  Internal?: boolean;
+  Created?: string;
   Labels?: Record<string, string> | null;
 }
 
@@ -116,6 +135,41 @@ export function toImageSummary(raw: RawImage): ImageSummary {
     containers: typeof raw.Containers === 'number' ? raw.Containers : -1,
     labels: raw.Labels ?? {},
     dangling: repoTags.length === 0,
+  };
+}
+
+/** An RFC 3339 time from the engine as seconds since the epoch; undefined when absent or unreadable. */
+function epochSeconds(time: string | undefined): number | undefined {
+  if (!time) return undefined;
+  const ms = Date.parse(time);
+  // Docker reports "0001-01-01T00:00:00Z" for unknown times.
+  return Number.isNaN(ms) || ms <= 0 ? undefined : Math.floor(ms / 1000);
+}
+
+export function toVolumeSummary(raw: RawVolume): VolumeSummary {
+  return {
+    name: raw.Name ?? '',
+    driver: raw.Driver ?? 'local',
+    mountpoint: raw.Mountpoint ?? '',
+    created: epochSeconds(raw.CreatedAt),
+    labels: raw.Labels ?? {},
+    scope: raw.Scope ?? 'local',
+  };
+}
+
+const BUILT_IN_NETWORKS: ReadonlySet<string> = new Set(['bridge', 'host', 'none', 'podman']);
+
+export function toNetworkSummary(raw: RawNetwork): NetworkSummary {
+  const name = raw.Name ?? '';
+  return {
+    id: raw.Id ?? '',
+    name,
+    driver: raw.Driver ?? '',
+    scope: raw.Scope ?? 'local',
+    internal: raw.Internal === true,
+    created: epochSeconds(raw.Created),
+    labels: raw.Labels ?? {},
+    builtIn: BUILT_IN_NETWORKS.has(name),
   };
 }
 

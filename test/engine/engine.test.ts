@@ -183,3 +183,65 @@ describe('engine failures are classified', function () {
     }
   });
 });
+
+describe('volumes, networks and inspect', function () {
+  this.timeout(60_000);
+  let engine: ContainerEngine;
+
+  before(async () => {
+    engine = await engineAt(privateDockerd().host);
+  });
+
+  after(() => engine.dispose());
+
+  it('lists volumes with driver and labels, and inspects one by name', async () => {
+    const docker = privateDockerd().docker;
+    const name = unique('vol');
+    await docker.createVolume({ Name: name, Labels: { 'berth.test': '1' } });
+    try {
+      const volume = (await engine.listVolumes()).find((v) => v.name === name);
+      assert.ok(volume);
+      assert.equal(volume.driver, 'local');
+      assert.equal(volume.labels['berth.test'], '1');
+      assert.ok(volume.created === undefined || Math.abs(Date.now() / 1000 - volume.created) < 3600);
+      const inspected = await engine.inspect('volume', name);
+      assert.equal(inspected.Name, name);
+    } finally {
+      await docker.getVolume(name).remove();
+    }
+  });
+
+  it('lists networks, marking the built-in ones, and inspects one', async () => {
+    const docker = privateDockerd().docker;
+    const name = unique('net');
+    // An internal network sends no packets anywhere: safe under the loopback-only rule.
+    const network = await docker.createNetwork({ Name: name, Internal: true, Labels: { 'berth.test': '1' } });
+    try {
+      const networks = await engine.listNetworks();
+      const created = networks.find((n) => n.name === name);
+      assert.ok(created);
+      assert.equal(created.internal, true);
+      assert.equal(created.builtIn, false);
+      assert.equal(created.labels['berth.test'], '1');
+      const host = networks.find((n) => n.name === 'host');
+      assert.ok(host?.builtIn, 'the host network is built in');
+      const inspected = await engine.inspect('network', network.id);
+      assert.equal(inspected.Name, name);
+    } finally {
+      await network.remove();
+    }
+  });
+
+  it('inspects images and containers, and reports a missing one as a 404', async () => {
+    const image = await engine.inspect('image', TEST_IMAGE);
+    assert.deepEqual(image.RepoTags, [TEST_IMAGE]);
+    const container = await runBusybox(privateDockerd().docker, unique('inspect'), ['sleep', '300']);
+    try {
+      const inspected = await engine.inspect('container', container.id);
+      assert.equal(inspected.Id, container.id);
+    } finally {
+      await container.remove({ force: true });
+    }
+    await assert.rejects(engine.inspect('volume', 'berth-test-no-such-volume'), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 404);
+  });
+});

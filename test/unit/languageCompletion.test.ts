@@ -260,7 +260,10 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     info: unused,
     listContainers: unused,
     listImages,
+    listVolumes: unused,
+    listNetworks: unused,
     inspectContainer: unused,
+    inspect: unused,
     events: () => {
       throw new Error('not used');
     },
