@@ -5,12 +5,14 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { engineCommands } from './commands/engineCommands';
+import { inspectCommands } from './commands/inspectCommands';
 import { registerCommands } from './commands/registry';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
 import type { Services } from './services';
 import type { ExplorerModel } from './tree/ExplorerModel';
+import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspect';
 import { createExplorerViews } from './tree/explorerViews';
 
 /**
@@ -18,7 +20,7 @@ import { createExplorerViews } from './tree/explorerViews';
  * it is read-only and carries no engine handle.
  */
 export interface BerthApi {
-  readonly explorer: Pick<ExplorerModel, 'status' | 'error' | 'isSynced' | 'containers' | 'images' | 'onDidChange'>;
+  readonly explorer: Pick<ExplorerModel, 'status' | 'error' | 'isSynced' | 'containers' | 'images' | 'volumes' | 'networks' | 'onDidChange'>;
 }
 
 export function activate(context: vscode.ExtensionContext): BerthApi | undefined {
@@ -30,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
     services = createServices(context, log);
     context.subscriptions.push(
       createExplorerViews(services),
-      ...registerCommands(services, engineCommands),
+      ...registerCommands(services, { ...engineCommands, ...inspectCommands }),
+      vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
       registerLinting(context.extensionPath, log),
       registerDockerfileLanguage({ getEngine: () => services.engines.get(), log, config: { registryLookups: () => services.config.dockerfileRegistryLookups } }),
     );

@@ -49,6 +49,10 @@ export interface ContainerSummary {
   ports: PortMapping[];
   labels: Readonly<Record<string, string>>;
   networkMode?: string;
+  /** Names of the networks the container is attached to. */
+  networks: string[];
+  /** Names of the named volumes it mounts. */
+  volumes: string[];
 }
 
 export interface ImageSummary {

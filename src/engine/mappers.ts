@@ -23,6 +23,8 @@ export interface RawContainer {
   Ports?: RawPort[] | null;
   Labels?: Record<string, string> | null;
   HostConfig?: { NetworkMode?: string };
+  NetworkSettings?: { Networks?: Record<string, unknown> | null } | null;
+  Mounts?: Array<{ Type?: string; Name?: string }> | null;
 }
 
 export interface RawImage {
@@ -118,6 +120,8 @@ export function toContainerSummary(raw: RawContainer): ContainerSummary {
     status: raw.Status ?? '',
     ports: (raw.Ports ?? []).map(toPort).filter((p): p is PortMapping => p !== undefined),
     labels: raw.Labels ?? {},
+    networks: Object.keys(raw.NetworkSettings?.Networks ?? {}),
+    volumes: (raw.Mounts ?? []).filter((m) => m.Type === 'volume' && m.Name).map((m) => m.Name ?? ''),
   };
   if (raw.HostConfig?.NetworkMode) summary.networkMode = raw.HostConfig.NetworkMode;
   return summary;

@@ -5,7 +5,7 @@
  *
  * No `vscode` import: the engine integration tests drive this class against a real dockerd.
  */
-import type { ContainerEngine, ContainerSummary, EngineEvent, ImageSummary } from '../engine/ContainerEngine';
+import type { ContainerEngine, ContainerSummary, EngineEvent, ImageSummary, NetworkSummary, VolumeSummary } from '../engine/ContainerEngine';
 import { CancelledError, classifyError } from '../engine/errors';
 import type { AnyEngineError } from '../engine/errors';
 
@@ -27,6 +27,8 @@ export interface ModelChange {
   /** Container ids that changed, or 'all' after a full sync. */
   containers?: ReadonlySet<string> | 'all';
   images?: boolean;
+  volumes?: boolean;
+  networks?: boolean;
   status?: boolean;
   /** The engine timestamps (ns) of the events this change reflects; for latency measurements. */
   eventTimes?: readonly bigint[];
@@ -56,6 +58,8 @@ const QUIET_ACTION = /^(exec_create|exec_start|exec_die|exec_detach|attach|detac
 export class ExplorerModel implements Disposable {
   private readonly containerMap = new Map<string, ContainerSummary>();
   private imageList: ImageSummary[] = [];
+  private volumeList: VolumeSummary[] = [];
+  private networkList: NetworkSummary[] = [];
   private statusValue: ModelStatus = 'idle';
   private lastError: AnyEngineError | undefined;
   private readonly listeners = new Set<(change: ModelChange) => void>();
@@ -70,6 +74,8 @@ export class ExplorerModel implements Disposable {
   private readonly recheckAttempts = new Map<string, number>();
   private readonly goneContainers = new Set<string>();
   private imagesDirty = false;
+  private volumesDirty = false;
+  private networksDirty = false;
   private pendingEventTimes: bigint[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -100,6 +106,14 @@ export class ExplorerModel implements Disposable {
 
   get images(): readonly ImageSummary[] {
     return this.imageList;
+  }
+
+  get volumes(): readonly VolumeSummary[] {
+    return this.volumeList;
+  }
+
+  get networks(): readonly NetworkSummary[] {
+    return this.networkList;
   }
 
   onDidChange(listener: (change: ModelChange) => void): Disposable {
@@ -164,6 +178,8 @@ export class ExplorerModel implements Disposable {
     this.recheckAttempts.clear();
     this.goneContainers.clear();
     this.imagesDirty = false;
+    this.volumesDirty = false;
+    this.networksDirty = false;
     this.pendingEventTimes = [];
     if (this.statusValue !== 'unavailable') this.setStatus('idle');
   }
@@ -210,14 +226,21 @@ export class ExplorerModel implements Disposable {
   }
 
   private async fullSync(engine: ContainerEngine, signal: AbortSignal): Promise<void> {
-    const [containers, images] = await Promise.all([engine.listContainers({ signal }), engine.listImages({ signal })]);
+    const [containers, images, volumes, networks] = await Promise.all([
+      engine.listContainers({ signal }),
+      engine.listImages({ signal }),
+      engine.listVolumes({ signal }),
+      engine.listNetworks({ signal }),
+    ]);
     if (signal.aborted) return;
     this.containerMap.clear();
     for (const c of containers) this.containerMap.set(c.id, c);
     this.imageList = images;
+    this.volumeList = volumes;
+    this.networkList = networks;
     this.synced = true;
     this.setStatus('ready');
-    this.emit({ containers: 'all', images: true });
+    this.emit({ containers: 'all', images: true, volumes: true, networks: true });
   }
 
   private onEvent(event: EngineEvent, engine: ContainerEngine, signal: AbortSignal): void {
@@ -235,6 +258,19 @@ export class ExplorerModel implements Disposable {
       if (event.action === 'create' || event.action === 'destroy') this.imagesDirty = true;
     } else if (event.type === 'image') {
       this.imagesDirty = true;
+    } else if (event.type === 'volume') {
+      // mount/unmount change only which containers use it, which the container list already shows.
+      if (event.action === 'mount' || event.action === 'unmount') return;
+      this.volumesDirty = true;
+    } else if (event.type === 'network') {
+      // connect/disconnect change a container's networks: re-list that container.
+      const container = event.attributes.container;
+      if ((event.action === 'connect' || event.action === 'disconnect') && container) {
+        // A container's own last action (e.g. "die", which a disconnect follows) says more.
+        if (!this.dirtyContainers.has(container)) this.dirtyContainers.set(container, event.action);
+      } else {
+        this.networksDirty = true;
+      }
     } else {
       return;
     }
@@ -257,14 +293,18 @@ export class ExplorerModel implements Disposable {
     const dirty = new Map(this.dirtyContainers);
     const gone = [...this.goneContainers];
     const images = this.imagesDirty;
+    const volumes = this.volumesDirty;
+    const networks = this.networksDirty;
     const eventTimes = this.pendingEventTimes;
     this.dirtyContainers.clear();
     this.goneContainers.clear();
     this.imagesDirty = false;
+    this.volumesDirty = false;
+    this.networksDirty = false;
     this.pendingEventTimes = [];
-    if (dirty.size === 0 && gone.length === 0 && !images) return;
+    if (dirty.size === 0 && gone.length === 0 && !images && !volumes && !networks) return;
     this.log.trace(`refresh ${dirty.size} changed and ${gone.length} removed containers${images ? ', and images' : ''}`);
-    const work = this.applyBatch(engine, signal, dirty, gone, images, eventTimes);
+    const work = this.applyBatch(engine, signal, { dirty, gone, images, volumes, networks }, eventTimes);
     this.flushing = work;
     try {
       await work;
@@ -273,14 +313,17 @@ export class ExplorerModel implements Disposable {
     }
   }
 
-  private async applyBatch(engine: ContainerEngine, signal: AbortSignal, dirty: ReadonlyMap<string, string>, gone: string[], images: boolean, eventTimes: bigint[]): Promise<void> {
+  private async applyBatch(engine: ContainerEngine, signal: AbortSignal, batch: Batch, eventTimes: bigint[]): Promise<void> {
+    const { dirty, gone, images, volumes, networks } = batch;
     try {
       const changed = new Set<string>(gone);
       const ids = [...dirty.keys()];
       const fullList = ids.length > this.options.fullListThreshold;
-      const [containers, imageList] = await Promise.all([
+      const [containers, imageList, volumeList, networkList] = await Promise.all([
         ids.length === 0 ? Promise.resolve(undefined) : engine.listContainers(fullList ? { signal } : { signal, ids }),
         images ? engine.listImages({ signal }) : Promise.resolve(undefined),
+        volumes ? engine.listVolumes({ signal }) : Promise.resolve(undefined),
+        networks ? engine.listNetworks({ signal }) : Promise.resolve(undefined),
       ]);
       if (signal.aborted) return;
       for (const id of gone) this.containerMap.delete(id);
@@ -304,7 +347,9 @@ export class ExplorerModel implements Disposable {
         }
       }
       if (imageList) this.imageList = imageList;
-      this.emit({ containers: fullList ? 'all' : changed, images, eventTimes });
+      if (volumeList) this.volumeList = volumeList;
+      if (networkList) this.networkList = networkList;
+      this.emit({ containers: ids.length === 0 && gone.length === 0 ? undefined : fullList ? 'all' : changed, images, volumes, networks, eventTimes });
     } catch (error) {
       const classified = classifyError(error);
       if (classified instanceof CancelledError || signal.aborted) return;
@@ -312,6 +357,8 @@ export class ExplorerModel implements Disposable {
       this.log.warn(`Refreshing after an event failed: ${classified.message}`);
       for (const [id, action] of dirty) if (!this.dirtyContainers.has(id)) this.dirtyContainers.set(id, action);
       this.imagesDirty ||= images;
+      this.volumesDirty ||= volumes;
+      this.networksDirty ||= networks;
       this.scheduleFlush(engine, signal, this.options.backoffInitialMs);
     }
   }
@@ -333,12 +380,21 @@ export class ExplorerModel implements Disposable {
       return;
     }
     this.recheckAttempts.set(c.id, attempt);
-    if (!this.dirtyContainers.has(c.id)) this.dirtyContainers.set(c.id, action);
+    const pending = this.dirtyContainers.get(c.id);
+    if (pending === undefined || pending === 'connect' || pending === 'disconnect') this.dirtyContainers.set(c.id, action);
     this.scheduleFlush(engine, signal, this.options.debounceMs * attempt);
   }
 }
 
 const MAX_RECHECKS = 8;
+
+interface Batch {
+  dirty: ReadonlyMap<string, string>;
+  gone: string[];
+  images: boolean;
+  volumes: boolean;
+  networks: boolean;
+}
 
 /** True when a listed container's state cannot follow from the last event seen for it. */
 export function contradicts(action: string, c: Pick<ContainerSummary, 'state'>): boolean {

@@ -5,8 +5,8 @@
 import * as vscode from 'vscode';
 import { describeEngineError } from '../errorMessages';
 import type { Services } from '../services';
-import type { ContainerNode, ImageNode } from './providers';
-import { ContainersTreeProvider, ImagesTreeProvider } from './providers';
+import type { ContainerNode, ImageNode, NetworkNode, VolumeNode } from './providers';
+import { ContainersTreeProvider, ImagesTreeProvider, NetworksTreeProvider, VolumesTreeProvider } from './providers';
 
 export const ENGINE_STATE_KEY = 'berth.engine.state';
 export const ENGINE_REASON_KEY = 'berth.engine.reason';
@@ -14,6 +14,8 @@ export const ENGINE_REASON_KEY = 'berth.engine.reason';
 export interface ExplorerViews extends vscode.Disposable {
   readonly containers: vscode.TreeView<ContainerNode>;
   readonly images: vscode.TreeView<ImageNode>;
+  readonly volumes: vscode.TreeView<VolumeNode>;
+  readonly networks: vscode.TreeView<NetworkNode>;
 }
 
 export function createExplorerViews(services: Services): ExplorerViews {
@@ -23,8 +25,12 @@ export function createExplorerViews(services: Services): ExplorerViews {
   const imagesProvider = new ImagesTreeProvider(model);
   const containers = vscode.window.createTreeView('berth.containers', { treeDataProvider: containersProvider, canSelectMany: true });
   const images = vscode.window.createTreeView('berth.images', { treeDataProvider: imagesProvider, canSelectMany: true });
-  disposables.push(containersProvider, imagesProvider, containers, images);
-  const views: ReadonlyArray<vscode.TreeView<unknown>> = [containers, images];
+  const volumesProvider = new VolumesTreeProvider(model);
+  const networksProvider = new NetworksTreeProvider(model);
+  const volumes = vscode.window.createTreeView('berth.volumes', { treeDataProvider: volumesProvider, canSelectMany: true });
+  const networks = vscode.window.createTreeView('berth.networks', { treeDataProvider: networksProvider, canSelectMany: true });
+  disposables.push(containersProvider, imagesProvider, volumesProvider, networksProvider, containers, images, volumes, networks);
+  const views: ReadonlyArray<vscode.TreeView<unknown>> = [containers, images, volumes, networks];
 
   const updateActive = (): void => model.setActive(views.some((v) => v.visible));
   for (const view of views) disposables.push(view.onDidChangeVisibility(updateActive));
@@ -56,6 +62,8 @@ export function createExplorerViews(services: Services): ExplorerViews {
   return {
     containers,
     images,
+    volumes,
+    networks,
     dispose: () => {
       for (const d of disposables.reverse()) d.dispose();
     },

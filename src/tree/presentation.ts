@@ -2,7 +2,7 @@
  * Pure presentation of engine objects as tree items: label, description, icon, context value and
  * tooltip. The VS Code layer turns these into TreeItems without further decisions.
  */
-import type { ContainerSummary, ImageSummary, PortMapping } from '../engine/ContainerEngine';
+import type { ContainerSummary, ImageSummary, NetworkSummary, PortMapping, VolumeSummary } from '../engine/ContainerEngine';
 import type { Translate } from '../l10n';
 import { formatAge, formatBytes, shortId } from './format';
 
@@ -134,4 +134,58 @@ export function sortContainers(containers: readonly ContainerSummary[]): Contain
 
 export function sortImageRows<T extends { image: ImageSummary; tag: string | undefined }>(rows: readonly T[]): T[] {
   return [...rows].sort((a, b) => b.image.created - a.image.created || (a.tag ?? '').localeCompare(b.tag ?? ''));
+}
+
+/** How many containers use each volume and each network, from the container list. */
+export function usage(containers: Iterable<ContainerSummary>): { volumes: Map<string, number>; networks: Map<string, number> } {
+  const volumes = new Map<string, number>();
+  const networks = new Map<string, number>();
+  for (const c of containers) {
+    for (const v of c.volumes) volumes.set(v, (volumes.get(v) ?? 0) + 1);
+    for (const n of c.networks) networks.set(n, (networks.get(n) ?? 0) + 1);
+  }
+  return { volumes, networks };
+}
+
+/** Anonymous volumes are named by a 64-hex hash: show it short. */
+function volumeLabel(name: string): string {
+  return /^[0-9a-f]{64}$/.test(name) ? name.slice(0, 12) : name;
+}
+
+export function presentVolume(volume: VolumeSummary, usedBy: number, nowMs: number, t: Translate): ItemPresentation {
+  const use = usedBy === 0 ? t('unused') : usedBy === 1 ? t('in use by 1 container') : t('in use by {0} containers', usedBy);
+  const lines = [`**${escapeMarkdown(volume.name)}**`, '', `${t('Driver')}: ${escapeMarkdown(volume.driver)}`, `${t('Mount point')}: \`${volume.mountpoint}\``, `${t('Use')}: ${use}`];
+  if (volume.created !== undefined) lines.push(`${t('Created')}: ${formatAge(volume.created, nowMs, t)}`);
+  return {
+    id: `volume:${volume.name}:${usedBy === 0 ? 'unused' : 'used'}`,
+    label: volumeLabel(volume.name),
+    description: `${volume.driver} · ${use}`,
+    icon: usedBy === 0 ? { id: 'database', color: 'disabledForeground' } : { id: 'database', color: 'charts.blue' },
+    contextValue: usedBy === 0 ? 'volume.unused' : 'volume.inUse',
+    tooltip: lines.join('  \n'),
+  };
+}
+
+export function presentNetwork(network: NetworkSummary, containerCount: number, t: Translate): ItemPresentation {
+  const count = containerCount === 1 ? t('1 container') : t('{0} containers', containerCount);
+  const lines = [`**${escapeMarkdown(network.name)}** \`${shortId(network.id)}\``, '', `${t('Driver')}: ${escapeMarkdown(network.driver)}`, `${t('Scope')}: ${network.scope}`, `${t('Containers')}: ${containerCount}`];
+  if (network.internal) lines.push(t('Internal: no traffic leaves this network.'));
+  if (network.builtIn) lines.push(t('Built in: the engine provides it and it cannot be removed.'));
+  return {
+    id: `network:${network.id}`,
+    label: network.name,
+    description: `${network.driver}${network.internal ? ` · ${t('internal')}` : ''} · ${count}`,
+    icon: network.builtIn ? { id: 'globe', color: 'disabledForeground' } : { id: 'type-hierarchy-sub', color: 'charts.purple' },
+    contextValue: network.builtIn ? 'network.builtIn' : 'network.custom',
+    tooltip: lines.join('  \n'),
+  };
+}
+
+export function sortVolumes(volumes: readonly VolumeSummary[]): VolumeSummary[] {
+  return [...volumes].sort((a, b) => (b.created ?? 0) - (a.created ?? 0) || a.name.localeCompare(b.name));
+}
+
+export function sortNetworks(networks: readonly NetworkSummary[]): NetworkSummary[] {
+  // Custom networks first (what the user made), then the built-in ones, each by name.
+  return [...networks].sort((a, b) => Number(a.builtIn) - Number(b.builtIn) || a.name.localeCompare(b.name));
 }

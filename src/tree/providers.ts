@@ -3,9 +3,9 @@
  * never call the engine themselves.
  */
 import * as vscode from 'vscode';
-import type { ContainerSummary, ImageSummary } from '../engine/ContainerEngine';
+import type { ContainerSummary, ImageSummary, NetworkSummary, VolumeSummary } from '../engine/ContainerEngine';
 import type { ExplorerModel, ModelChange } from './ExplorerModel';
-import { imageRows, presentContainer, presentImage, sortContainers, sortImageRows } from './presentation';
+import { imageRows, presentContainer, presentImage, presentNetwork, presentVolume, sortContainers, sortImageRows, sortNetworks, sortVolumes, usage } from './presentation';
 import { toTreeItem } from './treeItems';
 
 export interface ContainerNode {
@@ -18,6 +18,20 @@ export interface ImageNode {
   readonly image: ImageSummary;
   readonly tag: string | undefined;
 }
+
+export interface VolumeNode {
+  readonly kind: 'volume';
+  readonly volume: VolumeSummary;
+  readonly usedBy: number;
+}
+
+export interface NetworkNode {
+  readonly kind: 'network';
+  readonly network: NetworkSummary;
+  readonly containerCount: number;
+}
+
+export type ExplorerNode = ContainerNode | ImageNode | VolumeNode | NetworkNode;
 
 /** Resolves when the model has either data or a definite failure, so the view shows progress, not "empty". */
 function settled(model: ExplorerModel): Promise<void> {
@@ -86,5 +100,36 @@ export class ImagesTreeProvider extends ModelTreeProvider<ImageNode> {
 
   getTreeItem(node: ImageNode): vscode.TreeItem {
     return toTreeItem(presentImage(node.image, node.tag, Date.now(), vscode.l10n.t));
+  }
+}
+
+export class VolumesTreeProvider extends ModelTreeProvider<VolumeNode> {
+  protected affects(change: ModelChange): boolean {
+    // Whether a volume is in use follows the containers.
+    return change.volumes === true || change.containers !== undefined || change.status === true;
+  }
+
+  protected children(): VolumeNode[] {
+    const { volumes } = usage(this.model.containers.values());
+    return sortVolumes(this.model.volumes).map((volume) => ({ kind: 'volume', volume, usedBy: volumes.get(volume.name) ?? 0 }));
+  }
+
+  getTreeItem(node: VolumeNode): vscode.TreeItem {
+    return toTreeItem(presentVolume(node.volume, node.usedBy, Date.now(), vscode.l10n.t));
+  }
+}
+
+export class NetworksTreeProvider extends ModelTreeProvider<NetworkNode> {
+  protected affects(change: ModelChange): boolean {
+    return change.networks === true || change.containers !== undefined || change.status === true;
+  }
+
+  protected children(): NetworkNode[] {
+    const { networks } = usage(this.model.containers.values());
+    return sortNetworks(this.model.networks).map((network) => ({ kind: 'network', network, containerCount: networks.get(network.name) ?? 0 }));
+  }
+
+  getTreeItem(node: NetworkNode): vscode.TreeItem {
+    return toTreeItem(presentNetwork(node.network, node.containerCount, vscode.l10n.t));
   }
 }

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { JsonLineSplitter, toContainerState, toContainerSummary, toEngineEvent, toEngineInfo, toImageSummary } from '../../src/engine/mappers';
+import { JsonLineSplitter, toContainerState, toContainerSummary, toEngineEvent, toEngineInfo, toImageSummary, toNetworkSummary, toVolumeSummary } from '../../src/engine/mappers';
 import type { RawContainer, RawEvent, RawImage, RawInfo, RawVersion } from '../../src/engine/mappers';
 import type { ContainerSummary, EngineEvent } from '../../src/engine/ContainerEngine';
 
@@ -118,6 +118,8 @@ describe('mappers', () => {
         ports: [],
         labels: { 'berth.test': '1', 'com.docker.compose.project': 'demo' },
         networkMode: 'none',
+        networks: ['none'],
+        volumes: [],
       });
       assert.match(raw.Id ?? '', /^[0-9a-f]{64}$/);
       assert.match(raw.ImageID ?? '', /^sha256:[0-9a-f]{64}$/);
@@ -175,8 +177,44 @@ describe('mappers', () => {
         status: '',
         ports: [],
         labels: {},
+        networks: [],
+        volumes: [],
       });
       assert.equal('networkMode' in summary, false);
+    });
+
+    it('lists attached networks and named volumes (not binds or tmpfs)', () => {
+      const summary = toContainerSummary({
+        Id: 'x',
+        NetworkSettings: { Networks: { frontend: {}, backend: {} } },
+        Mounts: [
+          { Type: 'volume', Name: 'data' },
+          { Type: 'bind' },
+          { Type: 'tmpfs' },
+          { Type: 'volume', Name: 'cache' },
+        ],
+      });
+      assert.deepEqual(summary.networks, ['frontend', 'backend']);
+      assert.deepEqual(summary.volumes, ['data', 'cache']);
+      assert.deepEqual(toContainerSummary({ Id: 'y', NetworkSettings: null, Mounts: null }).networks, []);
+    });
+
+    it('maps volumes and networks, with unknown times left undefined', () => {
+      assert.deepEqual(toVolumeSummary({ Name: 'data', Driver: 'local', Mountpoint: '/var/lib/docker/volumes/data/_data', CreatedAt: '2026-11-25T10:00:00Z', Labels: null, Scope: 'local' }), {
+        name: 'data',
+        driver: 'local',
+        mountpoint: '/var/lib/docker/volumes/data/_data',
+        created: Date.parse('2026-11-25T10:00:00Z') / 1000,
+        labels: {},
+        scope: 'local',
+      });
+      assert.equal(toVolumeSummary({ Name: 'v', CreatedAt: '0001-01-01T00:00:00Z' }).created, undefined);
+      const host = toNetworkSummary({ Id: 'abc', Name: 'host', Driver: 'host', Scope: 'local', Created: 'garbage' });
+      assert.equal(host.builtIn, true);
+      assert.equal(host.created, undefined);
+      const custom = toNetworkSummary({ Id: 'def', Name: 'app', Driver: 'bridge', Internal: true });
+      assert.equal(custom.builtIn, false);
+      assert.equal(custom.internal, true);
     });
 
     it('treats null Ports and Labels as empty', () => {

@@ -50,6 +50,8 @@ function synthetic(overrides: Partial<ContainerSummary>): ContainerSummary {
     status: 'Up 1 second',
     ports: [],
     labels: {},
+    networks: [],
+    volumes: [],
     ...overrides,
   };
 }

@@ -68,6 +68,27 @@ describe('Berth in a real VS Code', () => {
     await until(`${name} gone from the model`, () => ![...api.explorer.containers.values()].some((c) => c.name === name));
   });
 
+  it('follows volumes and networks too, and inspects any object as a read-only JSON document', async () => {
+    const volumeName = `berth-e2e-vol-${Date.now().toString(36)}`;
+    await docker.createVolume({ Name: volumeName });
+    try {
+      await until(`${volumeName} in the model`, () => api.explorer.volumes.some((v) => v.name === volumeName));
+      assert.ok(api.explorer.networks.some((n) => n.name === 'host' && n.builtIn));
+      // From the palette, the command offers a picker; from the tree it gets the node. Use the tree's form.
+      const node = { kind: 'volume', volume: api.explorer.volumes.find((v) => v.name === volumeName), usedBy: 0 };
+      await vscode.commands.executeCommand('berth.volumes.inspect', node);
+      const editor = await until('the inspect document', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'berth-inspect' ? vscode.window.activeTextEditor : undefined));
+      const json = JSON.parse(editor.document.getText()) as { Name: string; Driver: string };
+      assert.equal(json.Name, volumeName);
+      assert.equal(json.Driver, 'local');
+      assert.equal(editor.document.languageId, 'json');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    } finally {
+      await docker.getVolume(volumeName).remove();
+    }
+    await until(`${volumeName} gone from the model`, () => !api.explorer.volumes.some((v) => v.name === volumeName));
+  });
+
   it('refreshes on command', async () => {
     await vscode.commands.executeCommand('berth.containers.refresh');
     await until('resync after refresh', () => api.explorer.isSynced);
