@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/tree/ExplorerModel.ts', 'src/tree/presentation.ts', 'src/tree/format.ts', 'src/errorMessages.ts', 'src/l10n.ts'],
+    files: ['src/tree/ExplorerModel.ts', 'src/tree/presentation.ts', 'src/tree/format.ts', 'src/errorMessages.ts', 'src/l10n.ts', 'src/views/isolation.ts'],
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Pure modules must not depend on VS Code.' }, ...dockerodeOnlyInEngine.paths], patterns: dockerodeOnlyInEngine.patterns }],
     },

@@ -13,6 +13,7 @@ import { createServices } from './services';
 import type { Services } from './services';
 import type { ExplorerModel } from './tree/ExplorerModel';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspect';
+import { ISOLATION_SCHEME, IsolationDocumentProvider } from './views/isolationDocument';
 import { createExplorerViews } from './tree/explorerViews';
 
 /**
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
       createExplorerViews(services),
       ...registerCommands(services, { ...engineCommands, ...inspectCommands }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
+      vscode.workspace.registerTextDocumentContentProvider(ISOLATION_SCHEME, new IsolationDocumentProvider(services.engines)),
       registerLinting(context.extensionPath, log),
       registerDockerfileLanguage({ getEngine: () => services.engines.get(), log, config: { registryLookups: () => services.config.dockerfileRegistryLookups } }),
     );

@@ -4,6 +4,7 @@ import type { InspectTarget } from '../engine/ContainerEngine';
 import { shortId } from '../tree/format';
 import type { ExplorerNode } from '../tree/providers';
 import { showInspect } from '../views/inspect';
+import { showIsolation } from '../views/isolationDocument';
 import type { Services } from '../services';
 import type { CommandHandler } from './registry';
 
@@ -59,7 +60,23 @@ function inspectCommand(target: InspectTarget, placeholder: string): CommandHand
   };
 }
 
+/** The isolation report of a container: from its tree item, or picked from the palette. */
+const isolationCommand: CommandHandler = async (services, node) => {
+  let pick: Pickable | undefined = node && typeof node === 'object' && 'kind' in node && (node as ExplorerNode).kind === 'container' ? fromNode(node as ExplorerNode) : undefined;
+  if (!pick) {
+    const items = await candidates(services, 'container');
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('There is no container to look at.'));
+      return;
+    }
+    pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Pick a container to see its isolation'), matchOnDescription: true });
+    if (!pick) return;
+  }
+  await showIsolation(pick.id, pick.title);
+};
+
 export const inspectCommands: Readonly<Record<string, CommandHandler>> = {
+  'berth.containers.isolation': isolationCommand,
   'berth.containers.inspect': inspectCommand('container', vscode.l10n.t('Pick a container to inspect')),
   'berth.images.inspect': inspectCommand('image', vscode.l10n.t('Pick an image to inspect')),
   'berth.volumes.inspect': inspectCommand('volume', vscode.l10n.t('Pick a volume to inspect')),

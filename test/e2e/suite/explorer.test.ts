@@ -89,6 +89,27 @@ describe('Berth in a real VS Code', () => {
     await until(`${volumeName} gone from the model`, () => !api.explorer.volumes.some((v) => v.name === volumeName));
   });
 
+  it('shows what isolates a container: "network: host (shared)" and a 64 MiB memory limit', async () => {
+    const name = `berth-e2e-isolated-${Date.now().toString(36)}`;
+    const container = await docker.createContainer({
+      name,
+      Image: TEST_IMAGE,
+      Cmd: ['sleep', '300'],
+      HostConfig: { NetworkMode: 'host', PidMode: 'host', Memory: 64 * 1024 * 1024, NanoCpus: 500_000_000, CapDrop: ['ALL'], ReadonlyRootfs: true },
+    });
+    created.push(container);
+    await container.start();
+    const summary = await until(`${name} in the model`, () => [...api.explorer.containers.values()].find((c) => c.name === name && c.state === 'running'));
+    await vscode.commands.executeCommand('berth.containers.isolation', { kind: 'container', container: summary });
+    const document = await until('the isolation document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'berth-isolation' && d.uri.query.includes(container.id)));
+    const text = document.getText();
+    assert.match(text, /network: host \(shared\)/);
+    assert.match(text, /memory: 64 MiB/);
+    assert.match(text, /pid: host \(shared\)/);
+    assert.match(text, /capabilities dropped:\*\* `ALL`/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('refreshes on command', async () => {
     await vscode.commands.executeCommand('berth.containers.refresh');
     await until('resync after refresh', () => api.explorer.isSynced);
