@@ -171,9 +171,15 @@ export class ExplorerModel implements Disposable {
     this.session?.abort();
     this.session = undefined;
     this.synced = false;
+    this.wakeRetry?.();
+    this.dropPendingRefresh();
+    if (this.statusValue !== 'unavailable') this.setStatus('idle');
+  }
+
+  /** Forgets the events not yet applied: a full sync covers them. */
+  private dropPendingRefresh(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
-    this.wakeRetry?.();
     this.dirtyContainers.clear();
     this.recheckAttempts.clear();
     this.goneContainers.clear();
@@ -181,7 +187,6 @@ export class ExplorerModel implements Disposable {
     this.volumesDirty = false;
     this.networksDirty = false;
     this.pendingEventTimes = [];
-    if (this.statusValue !== 'unavailable') this.setStatus('idle');
   }
 
   /** Connect, list everything, then apply events until the stream breaks; repeat with backoff. */
@@ -202,6 +207,8 @@ export class ExplorerModel implements Disposable {
         const classified = classifyError(error);
         if (signal.aborted || classified instanceof CancelledError) return;
         this.synced = false;
+        // The resync after reconnecting lists everything; a pending refresh would poll a dead engine.
+        this.dropPendingRefresh();
         this.log.warn(`Engine connection: ${classified.message}; retrying in ${delay} ms`);
         this.setStatus(classified.kind === 'unavailable' ? 'unavailable' : this.statusValue === 'ready' ? 'connecting' : 'unavailable', classified);
       }
@@ -355,6 +362,8 @@ export class ExplorerModel implements Disposable {
       if (classified instanceof CancelledError || signal.aborted) return;
       // The stream notices a dead engine by itself; a failed refresh is logged and tried again.
       this.log.warn(`Refreshing after an event failed: ${classified.message}`);
+      // Unless the stream is already lost: the resync after reconnecting covers this batch.
+      if (!this.synced) return;
       for (const [id, action] of dirty) if (!this.dirtyContainers.has(id)) this.dirtyContainers.set(id, action);
       this.imagesDirty ||= images;
       this.volumesDirty ||= volumes;
