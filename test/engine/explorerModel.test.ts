@@ -1,29 +1,12 @@
 import * as assert from 'node:assert/strict';
 import type { ContainerEngine } from '../../src/engine/ContainerEngine';
 import { connectEngine, resolveEngineConnection } from '../../src/engine';
-import type { Logger, ModelChange } from '../../src/tree/ExplorerModel';
 import { ExplorerModel } from '../../src/tree/ExplorerModel';
 import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
 import { privateDockerd } from './hooks';
+import { nextChange, quietLog } from '../harness/model';
 
-const quietLog: Logger = { trace: (m) => process.env.BERTH_TRACE && console.log(m), debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Resolves with the first change for which `predicate` holds, or rejects after `ms`. */
-function nextChange(model: ExplorerModel, predicate: (change: ModelChange) => boolean, ms = 10_000): Promise<ModelChange> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`no matching model change within ${ms} ms`));
-    }, ms);
-    const sub = model.onDidChange((change) => {
-      if (predicate(change)) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(change);
-      }
-    });
-  });
-}
 
 describe('ExplorerModel follows a real engine', function () {
   this.timeout(60_000);

@@ -9,13 +9,13 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { ContainerEngine, EngineEvent } from '../../src/engine/ContainerEngine';
 import { connectEngine, resolveEngineConnection } from '../../src/engine';
-import type { ExplorerModelOptions, Logger, ModelChange } from '../../src/tree/ExplorerModel';
+import type { ExplorerModelOptions } from '../../src/tree/ExplorerModel';
 import { ExplorerModel } from '../../src/tree/ExplorerModel';
 import type { PrivateDockerd } from '../harness/dockerd';
 import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
 import { privateDockerd } from './hooks';
+import { nextChange, quietLog } from '../harness/model';
 
-const quietLog: Logger = { trace: (m) => process.env.BERTH_TRACE && console.log(m), debug: () => undefined, info: () => undefined, warn: (m) => process.env.BERTH_TRACE && console.log(m), error: () => undefined };
 
 const FAST: ExplorerModelOptions = { debounceMs: 20, fullListThreshold: 100, backoffInitialMs: 100, backoffMaxMs: 1000 };
 
@@ -27,22 +27,6 @@ function stamp(): string {
   return `${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-/** Resolves with the first change for which `predicate` holds, or rejects after `ms`. */
-function nextChange(model: ExplorerModel, predicate: (change: ModelChange) => boolean, ms = 10_000): Promise<ModelChange> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`no matching model change within ${ms} ms`));
-    }, ms);
-    const sub = model.onDidChange((change) => {
-      if (predicate(change)) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(change);
-      }
-    });
-  });
-}
 
 /** Polls `condition` every 50 ms; rejects with `describe()` after `ms`. */
 async function waitFor(condition: () => boolean | Promise<boolean>, ms: number, describe: () => string | Promise<string>): Promise<void> {
