@@ -32,6 +32,17 @@ export class Config implements vscode.Disposable {
     return this.section.get<boolean>('dockerfile.registryLookups', true);
   }
 
+  /** `berth.logs.tail`: how many lines of history the Logs view opens with. */
+  get logsTail(): number {
+    const n = this.section.get<number>('logs.tail', 500);
+    return Number.isFinite(n) ? Math.min(100_000, Math.max(0, Math.floor(n))) : 500;
+  }
+
+  /** `berth.logs.timestamps`: prefix each log line with the engine's timestamp. */
+  get logsTimestamps(): boolean {
+    return this.section.get<boolean>('logs.timestamps', false);
+  }
+
   dispose(): void {
     this.subscription.dispose();
     this.changeEmitter.dispose();

@@ -7,13 +7,15 @@ import * as vscode from 'vscode';
 import { engineCommands } from './commands/engineCommands';
 import { inspectCommands } from './commands/inspectCommands';
 import { registerCommands } from './commands/registry';
+import { viewCommands } from './commands/viewCommands';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
 import type { Services } from './services';
 import type { ExplorerModel } from './tree/ExplorerModel';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspect';
-import { ISOLATION_SCHEME, IsolationDocumentProvider } from './views/isolationDocument';
+import { LOGS_SCHEME } from './views/logsDocument';
+import { REPORT_SCHEME, ReportDocumentProvider } from './views/reports';
 import { createExplorerViews } from './tree/explorerViews';
 
 /**
@@ -33,9 +35,10 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
     services = createServices(context, log);
     context.subscriptions.push(
       createExplorerViews(services),
-      ...registerCommands(services, { ...engineCommands, ...inspectCommands }),
+      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
-      vscode.workspace.registerTextDocumentContentProvider(ISOLATION_SCHEME, new IsolationDocumentProvider(services.engines)),
+      vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, new ReportDocumentProvider(services.engines)),
+      vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, services.logs),
       registerLinting(context.extensionPath, log),
       registerDockerfileLanguage({ getEngine: () => services.engines.get(), log, config: { registryLookups: () => services.config.dockerfileRegistryLookups } }),
     );

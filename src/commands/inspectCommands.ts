@@ -1,10 +1,15 @@
-/** Inspect commands for every kind of object: from a tree item, or with a picker from the palette. */
+/**
+ * Inspect and the detail views (logs, stats, isolation, diff, layers): from a tree item, or with a
+ * picker from the palette.
+ */
 import * as vscode from 'vscode';
 import type { InspectTarget } from '../engine/ContainerEngine';
 import { shortId } from '../tree/format';
 import type { ExplorerNode } from '../tree/providers';
 import { showInspect } from '../views/inspect';
-import { showIsolation } from '../views/isolationDocument';
+import { showLogs } from '../views/logsDocument';
+import { showReport } from '../views/reports';
+import type { ReportKind } from '../views/reports';
 import type { Services } from '../services';
 import type { CommandHandler } from './registry';
 
@@ -14,7 +19,11 @@ interface Pickable {
   title: string;
 }
 
-function fromNode(node: ExplorerNode): Pickable {
+function isNode(value: unknown): value is ExplorerNode {
+  return typeof value === 'object' && value !== null && 'kind' in value;
+}
+
+function fromNode(node: ExplorerNode): Pickable | undefined {
   switch (node.kind) {
     case 'container':
       return { target: 'container', id: node.container.id, title: node.container.name };
@@ -24,14 +33,18 @@ function fromNode(node: ExplorerNode): Pickable {
       return { target: 'volume', id: node.volume.name, title: node.volume.name };
     case 'network':
       return { target: 'network', id: node.network.id, title: node.network.name };
+    case 'containerGroup':
+      return undefined;
   }
 }
 
-async function candidates(services: Services, target: InspectTarget): Promise<Array<vscode.QuickPickItem & Pickable>> {
+async function candidates(services: Services, target: InspectTarget, running: boolean): Promise<Array<vscode.QuickPickItem & Pickable>> {
   const engine = await services.engines.get();
   switch (target) {
     case 'container':
-      return (await engine.listContainers()).map((c) => ({ target, id: c.id, title: c.name, label: c.name, description: `${c.image} · ${c.status}` }));
+      return (await engine.listContainers())
+        .filter((c) => !running || c.state === 'running')
+        .map((c) => ({ target, id: c.id, title: c.name, label: c.name, description: `${c.image} · ${c.status}` }));
     case 'image':
       return (await engine.listImages()).map((i) => {
         const title = i.repoTags[0] ?? shortId(i.id);
@@ -44,41 +57,56 @@ async function candidates(services: Services, target: InspectTarget): Promise<Ar
   }
 }
 
+/** The object a command acts on: the tree node it was invoked on, or one the user picks. */
+async function resolveTarget(services: Services, arg: unknown, target: InspectTarget, placeholder: string, options: { running?: boolean } = {}): Promise<Pickable | undefined> {
+  const fromTree = isNode(arg) ? fromNode(arg) : undefined;
+  if (fromTree && fromTree.target === target) return fromTree;
+  const items = await candidates(services, target, options.running === true);
+  if (items.length === 0) {
+    void vscode.window.showInformationMessage(
+      options.running ? vscode.l10n.t('No container is running.') : vscode.l10n.t('There is nothing to pick: the engine has no {0}s.', target),
+    );
+    return undefined;
+  }
+  return vscode.window.showQuickPick(items, { placeHolder: placeholder, matchOnDescription: true });
+}
+
 function inspectCommand(target: InspectTarget, placeholder: string): CommandHandler {
   return async (services, node) => {
-    let pick: Pickable | undefined = node && typeof node === 'object' && 'kind' in node ? fromNode(node as ExplorerNode) : undefined;
-    if (!pick) {
-      const items = await candidates(services, target);
-      if (items.length === 0) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('There is nothing to inspect: the engine has no {0}s.', target));
-        return;
-      }
-      pick = await vscode.window.showQuickPick(items, { placeHolder: placeholder, matchOnDescription: true });
-      if (!pick) return;
-    }
-    await showInspect(pick.target, pick.id, pick.title);
+    const pick = await resolveTarget(services, node, target, placeholder);
+    if (pick) await showInspect(pick.target, pick.id, pick.title);
   };
 }
 
-/** The isolation report of a container: from its tree item, or picked from the palette. */
-const isolationCommand: CommandHandler = async (services, node) => {
-  let pick: Pickable | undefined = node && typeof node === 'object' && 'kind' in node && (node as ExplorerNode).kind === 'container' ? fromNode(node as ExplorerNode) : undefined;
-  if (!pick) {
-    const items = await candidates(services, 'container');
-    if (items.length === 0) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('There is no container to look at.'));
-      return;
-    }
-    pick = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Pick a container to see its isolation'), matchOnDescription: true });
-    if (!pick) return;
-  }
-  await showIsolation(pick.id, pick.title);
+function reportCommand(kind: ReportKind, target: InspectTarget, placeholder: string): CommandHandler {
+  return async (services, node) => {
+    const pick = await resolveTarget(services, node, target, placeholder);
+    if (pick) await showReport(kind, pick.id, pick.title);
+  };
+}
+
+const logsCommand: CommandHandler = async (services, node) => {
+  const pick = await resolveTarget(services, node, 'container', vscode.l10n.t('Pick a container to see its logs'));
+  if (pick) await showLogs(pick.id, pick.title);
+};
+
+const statsCommand: CommandHandler = async (services, node) => {
+  const pick = await resolveTarget(services, node, 'container', vscode.l10n.t('Pick a running container to see its stats'), { running: true });
+  if (pick) services.stats.show(pick.id, pick.title);
 };
 
 export const inspectCommands: Readonly<Record<string, CommandHandler>> = {
-  'berth.containers.isolation': isolationCommand,
   'berth.containers.inspect': inspectCommand('container', vscode.l10n.t('Pick a container to inspect')),
   'berth.images.inspect': inspectCommand('image', vscode.l10n.t('Pick an image to inspect')),
   'berth.volumes.inspect': inspectCommand('volume', vscode.l10n.t('Pick a volume to inspect')),
   'berth.networks.inspect': inspectCommand('network', vscode.l10n.t('Pick a network to inspect')),
+  'berth.containers.isolation': reportCommand('isolation', 'container', vscode.l10n.t('Pick a container to see its isolation')),
+  'berth.containers.diff': reportCommand('diff', 'container', vscode.l10n.t('Pick a container to see what it changed')),
+  'berth.images.layers': reportCommand('layers', 'image', vscode.l10n.t('Pick an image to see its layers')),
+  'berth.containers.logs': logsCommand,
+  'berth.containers.stats': statsCommand,
+  'berth.logs.toggleTimestamps': () => {
+    const section = vscode.workspace.getConfiguration('berth');
+    return section.update('logs.timestamps', !section.get<boolean>('logs.timestamps', false), vscode.ConfigurationTarget.Global);
+  },
 };

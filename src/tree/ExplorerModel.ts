@@ -65,6 +65,10 @@ export class ExplorerModel implements Disposable {
   private readonly listeners = new Set<(change: ModelChange) => void>();
 
   private active = false;
+  /** Whether a view is visible, and how many detail views (logs) need the event stream. */
+  private viewsVisible = false;
+  private holds = 0;
+  private readonly eventListeners = new Set<(event: EngineEvent) => void>();
   private session: AbortController | undefined;
   private synced = false;
 
@@ -121,8 +125,38 @@ export class ExplorerModel implements Disposable {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  /**
+   * Every engine event, as it arrives, for detail views that react to one container (the logs view
+   * follows a restart). Listeners only hear events while the model is active: see `hold`.
+   */
+  onEngineEvent(listener: (event: EngineEvent) => void): Disposable {
+    this.eventListeners.add(listener);
+    return { dispose: () => this.eventListeners.delete(listener) };
+  }
+
+  /** Keeps the event stream running while the returned handle lives, even with no view visible. */
+  hold(): Disposable {
+    this.holds++;
+    this.updateActive();
+    let released = false;
+    return {
+      dispose: () => {
+        if (released) return;
+        released = true;
+        this.holds--;
+        this.updateActive();
+      },
+    };
+  }
+
   /** Starts following the engine while any view is visible, and stops all engine traffic when none is. */
-  setActive(active: boolean): void {
+  setActive(visible: boolean): void {
+    this.viewsVisible = visible;
+    this.updateActive();
+  }
+
+  private updateActive(): void {
+    const active = this.viewsVisible || this.holds > 0;
     if (active === this.active) return;
     this.active = active;
     if (active) {
@@ -142,6 +176,7 @@ export class ExplorerModel implements Disposable {
     this.active = false;
     this.stopSession();
     this.listeners.clear();
+    this.eventListeners.clear();
   }
 
   private emit(change: ModelChange): void {
@@ -252,6 +287,13 @@ export class ExplorerModel implements Disposable {
 
   private onEvent(event: EngineEvent, engine: ContainerEngine, signal: AbortSignal): void {
     this.log.trace(`event ${event.type} ${event.action} ${event.id.slice(0, 12)}`);
+    for (const listener of [...this.eventListeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log.error(error instanceof Error ? error : String(error));
+      }
+    }
     if (event.type === 'container') {
       if (QUIET_ACTION.test(event.action)) return;
       if (GONE_ACTIONS.has(event.action)) {

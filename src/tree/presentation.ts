@@ -98,19 +98,25 @@ export function presentContainer(c: ContainerSummary, t: Translate): ItemPresent
   };
 }
 
-export function presentImage(image: ImageSummary, tag: string | undefined, nowMs: number, t: Translate): ItemPresentation {
+/**
+ * An image row. `usedBy` is how many containers (of any state) were created from it: such an
+ * image is marked "in use", because removing it needs those containers gone first.
+ */
+export function presentImage(image: ImageSummary, tag: string | undefined, nowMs: number, t: Translate, usedBy = 0): ItemPresentation {
   const size = formatBytes(image.size);
   const age = formatAge(image.created, nowMs, t);
   const label = tag ?? t('<none> (dangling) {0}', shortId(image.id));
   const lines = [`**${escapeMarkdown(label)}**`, '', `${t('ID')}: \`${shortId(image.id)}\``, `${t('Size')}: ${size}`, `${t('Created')}: ${age}`];
   if (image.repoTags.length > 1) lines.push(`${t('Tags')}: ${escapeMarkdown(image.repoTags.join(', '))}`);
+  if (usedBy > 0) lines.push(usedBy === 1 ? t('In use by 1 container') : t('In use by {0} containers', usedBy));
   if (image.dangling) lines.push('', t('A dangling image has no tag. It is usually an old build layer that a prune can reclaim.'));
+  const kind = image.dangling ? 'image.dangling' : 'image.tagged';
   return {
-    id: `image:${image.id}:${tag ?? '<none>'}`,
+    id: `image:${image.id}:${tag ?? '<none>'}:${usedBy > 0 ? 'used' : 'unused'}`,
     label,
-    description: `${size} · ${age}`,
-    icon: image.dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'layers', color: 'charts.blue' },
-    contextValue: image.dangling ? 'image.dangling' : 'image.tagged',
+    description: usedBy > 0 ? `${t('in use')} · ${size} · ${age}` : `${size} · ${age}`,
+    icon: image.dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'layers', color: usedBy > 0 ? 'charts.green' : 'charts.blue' },
+    contextValue: usedBy > 0 ? `${kind}.inUse` : kind,
     tooltip: lines.join('  \n'),
   };
 }
@@ -126,14 +132,6 @@ export function imageRows(images: readonly ImageSummary[]): Array<{ image: Image
     }
   }
   return rows;
-}
-
-export function sortContainers(containers: readonly ContainerSummary[]): ContainerSummary[] {
-  return [...containers].sort((a, b) => b.created - a.created || a.name.localeCompare(b.name));
-}
-
-export function sortImageRows<T extends { image: ImageSummary; tag: string | undefined }>(rows: readonly T[]): T[] {
-  return [...rows].sort((a, b) => b.image.created - a.image.created || (a.tag ?? '').localeCompare(b.tag ?? ''));
 }
 
 /** How many containers use each volume and each network, from the container list. */

@@ -4,6 +4,7 @@
  * raw value next to plain words. Pure: from the engine's inspect JSON to a report and to Markdown.
  */
 import type { Translate } from '../l10n';
+import { escapeMarkdown as escape } from './markdown';
 
 export type NamespaceKind = 'pid' | 'net' | 'ipc' | 'uts' | 'user' | 'cgroup' | 'mnt';
 
@@ -207,10 +208,6 @@ export function isolationReport(inspect: Json, t: Translate): IsolationReport {
 }
 
 const NAMESPACE_TITLES: Record<NamespaceKind, string> = { pid: 'pid', net: 'network', ipc: 'ipc', uts: 'uts', user: 'user', cgroup: 'cgroup', mnt: 'mount' };
-
-function escape(text: string): string {
-  return text.replace(/([\\`*_[\]|])/g, '\\$1');
-}
 
 export function isolationMarkdown(report: IsolationReport, t: Translate): string {
   const lines: string[] = [];

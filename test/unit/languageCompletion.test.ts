@@ -267,6 +267,14 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     events: () => {
       throw new Error('not used');
     },
+    logs: () => {
+      throw new Error('not used');
+    },
+    stats: () => {
+      throw new Error('not used');
+    },
+    imageHistory: unused,
+    containerChanges: unused,
     dispose: () => undefined,
   };
 }

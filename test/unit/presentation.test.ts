@@ -12,7 +12,8 @@ import type { RawContainer, RawImage } from '../../src/engine/mappers';
 import { formatMessage } from '../../src/l10n';
 import type { Translate } from '../../src/l10n';
 import { formatAge, formatBytes, shortId } from '../../src/tree/format';
-import { containerIcon, exitCodeOf, formatPort, imageRows, presentContainer, presentImage, publishedPorts, sortContainers, sortImageRows } from '../../src/tree/presentation';
+import { sortContainersBy, sortImageRowsBy } from '../../src/tree/arrange';
+import { containerIcon, exitCodeOf, formatPort, imageRows, presentContainer, presentImage, publishedPorts } from '../../src/tree/presentation';
 
 function fixture(name: string): unknown {
   for (let dir = __dirname; ; dir = dirname(dir)) {
@@ -398,7 +399,7 @@ describe('presentation', () => {
       const short = latest.id.slice(7, 19);
       assert.equal(p.label, 'berth-test/busybox:latest');
       assert.equal(p.description, '1.99 MB · 3 hours ago');
-      assert.equal(p.id, `image:${latest.id}:berth-test/busybox:latest`);
+      assert.equal(p.id, `image:${latest.id}:berth-test/busybox:latest:unused`);
       assert.equal(p.contextValue, 'image.tagged');
       assert.deepEqual(p.icon, { id: 'layers', color: 'charts.blue' });
       assert.equal(
@@ -431,7 +432,7 @@ describe('presentation', () => {
       const p = presentImage(dangling, undefined, dangling.created * 1000 + 90_000, formatMessage);
       assert.equal(p.label, `<none> (dangling) ${short}`);
       assert.equal(p.description, '1.99 MB · 1 minute ago');
-      assert.equal(p.id, `image:${dangling.id}:<none>`);
+      assert.equal(p.id, `image:${dangling.id}:<none>:unused`);
       assert.equal(p.contextValue, 'image.dangling');
       assert.deepEqual(p.icon, { id: 'file-binary', color: 'disabledForeground' });
       assert.ok(p.tooltip.startsWith(`**\\<none\\> \\(dangling\\) ${short}**`));
@@ -480,12 +481,12 @@ describe('presentation', () => {
         synthetic({ name: 'a', created: 10 }),
         synthetic({ name: 'new', created: 20 }),
       ];
-      assert.deepEqual(sortContainers(list).map((c) => c.name), ['new', 'a', 'b', 'old']);
+      assert.deepEqual(sortContainersBy(list, 'created').map((c) => c.name), ['new', 'a', 'b', 'old']);
       assert.deepEqual(list.map((c) => c.name), ['b', 'old', 'a', 'new'], 'input untouched');
     });
 
     it('sorts the captured containers consistently', () => {
-      const sorted = sortContainers(containers);
+      const sorted = sortContainersBy(containers, 'created');
       assert.equal(sorted.length, containers.length);
       for (let i = 1; i < sorted.length; i++) {
         const prev = sorted[i - 1];
@@ -495,26 +496,26 @@ describe('presentation', () => {
       }
     });
 
-    it('sorts image rows newest first, then by tag, untagged first among equals', () => {
+    it('sorts image rows newest first, then by tag, untagged last among equals', () => {
       const older = syntheticImage({ id: 'old', created: 5, repoTags: ['z:1'], dangling: false });
       const newer = syntheticImage({ id: 'new', created: 10, repoTags: ['b:1', 'a:1'], dangling: false });
       const dangling = syntheticImage({ id: 'none', created: 10 });
       const rows = imageRows([older, newer, dangling]);
       assert.deepEqual(
-        sortImageRows(rows).map((r) => r.tag ?? '<none>'),
-        ['<none>', 'a:1', 'b:1', 'z:1'],
+        sortImageRowsBy(rows, 'created').map((r) => r.tag ?? '<none>'),
+        ['a:1', 'b:1', '<none>', 'z:1'],
       );
       assert.deepEqual(rows.map((r) => r.tag ?? '<none>'), ['z:1', 'b:1', 'a:1', '<none>'], 'input untouched');
     });
 
     it('sorts the captured image rows newest first', () => {
-      const sorted = sortImageRows(imageRows(images));
+      const sorted = sortImageRowsBy(imageRows(images), 'created');
       assert.deepEqual(sorted.map((r) => r.tag ?? '<dangling>'), ['berth-test/committed:v1', '<dangling>', 'berth-test/busybox:alias', 'berth-test/busybox:latest']);
     });
 
     it('keeps extra row fields through sorting', () => {
       const rows = imageRows(images).map((r, index) => ({ ...r, index }));
-      const sorted = sortImageRows(rows);
+      const sorted = sortImageRowsBy(rows, 'created');
       assert.deepEqual([...sorted.map((r) => r.index)].sort(), [0, 1, 2, 3]);
     });
   });

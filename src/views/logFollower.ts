@@ -1,0 +1,270 @@
+/**
+ * Follows one container's log for the Logs view: the last N lines, then new output as it comes,
+ * and it keeps following across a restart (the engine ends a log stream when the container stops;
+ * the follower waits for the container's next `start` event and reopens the log from the last
+ * line it had, so nothing is shown twice).
+ *
+ * No `vscode` import: the engine integration tests drive it against a real dockerd.
+ */
+import type { ContainerEngine, LogChunk, LogStreamName } from '../engine/ContainerEngine';
+import { CancelledError, RequestFailedError, classifyError } from '../engine/errors';
+import type { Translate } from '../l10n';
+
+export interface Disposable {
+  dispose(): void;
+}
+
+/** Where the follower hears about container starts, and what keeps that stream alive (the explorer model). */
+export interface EngineEventSource {
+  onEngineEvent(listener: (event: { type: string; action: string; id: string }) => void): Disposable;
+  hold(): Disposable;
+}
+
+export interface LogEntry {
+  /** `note` entries are Berth's own (stopped, restarted), not the container's. */
+  stream: LogStreamName | 'note';
+  /** The engine's RFC 3339 timestamp ('' for notes). */
+  timestamp: string;
+  text: string;
+}
+
+export type FollowState = 'connecting' | 'following' | 'stopped' | 'removed' | 'failed' | 'disposed';
+
+export interface LogFollowerOptions {
+  /** Lines of history to show when opening. */
+  tail: number;
+  /** The most lines kept; the oldest go first. */
+  maxLines: number;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fraction digits; undefined if it is not one. */
+export function timestampNs(ts: string): bigint | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1] ?? ''}${m[3] ?? ''}`);
+  if (Number.isNaN(ms)) return undefined;
+  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'));
+}
+
+/** Splits `2024-05-01T10:00:00.123456789Z text` into timestamp and text, as the engine writes with `timestamps`. */
+export function splitTimestamp(line: string): { timestamp: string; text: string } {
+  const space = line.indexOf(' ');
+  const head = space < 0 ? line : line.slice(0, space);
+  if (timestampNs(head) === undefined) return { timestamp: '', text: line };
+  return { timestamp: head, text: space < 0 ? '' : line.slice(space + 1) };
+}
+
+/** Turns chunks into whole lines per stream; a partial line waits for the rest of it. */
+export class LineAssembler {
+  private readonly partial = new Map<LogStreamName, string>();
+
+  push(chunk: LogChunk): Array<{ stream: LogStreamName; line: string }> {
+    const text = (this.partial.get(chunk.stream) ?? '') + chunk.text;
+    const parts = text.split('\n');
+    this.partial.set(chunk.stream, parts.pop() ?? '');
+    return parts.map((line) => ({ stream: chunk.stream, line: line.endsWith('\r') ? line.slice(0, -1) : line }));
+  }
+
+  /** The partial lines left when a stream ends. */
+  flush(): Array<{ stream: LogStreamName; line: string }> {
+    const rest = [...this.partial].filter(([, line]) => line.length > 0).map(([stream, line]) => ({ stream, line: line.replace(/\r$/, '') }));
+    this.partial.clear();
+    return rest;
+  }
+}
+
+/** The document text: one line per entry, stderr and stdout marked apart, timestamps on request. */
+export function renderLog(entries: readonly LogEntry[], timestamps: boolean): string {
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.stream === 'note') {
+      out.push(`── ${e.text} ──`);
+      continue;
+    }
+    const marker = e.stream === 'stderr' ? '[err]' : '[out]';
+    out.push(timestamps && e.timestamp ? `${e.timestamp} ${marker} ${e.text}` : `${marker} ${e.text}`);
+  }
+  return out.length > 0 ? `${out.join('\n')}\n` : '';
+}
+
+export class LogFollower implements Disposable {
+  private readonly entries: LogEntry[] = [];
+  private readonly listeners = new Set<() => void>();
+  private readonly controller = new AbortController();
+  private stateValue: FollowState = 'connecting';
+  /** The newest line shown (ns), to skip what a reopened stream repeats. */
+  private lastNs = 0n;
+  private hold: Disposable | undefined;
+  private eventSubscription: Disposable | undefined;
+  private wake: ((reason: 'start' | 'destroy') => void) | undefined;
+  /** A `start` event for the container arrived since the current stream was opened. */
+  private startedMeanwhile = false;
+
+  constructor(
+    private readonly getEngine: () => Promise<ContainerEngine>,
+    readonly containerId: string,
+    private readonly events: EngineEventSource,
+    private readonly options: LogFollowerOptions,
+    private readonly t: Translate,
+  ) {}
+
+  get state(): FollowState {
+    return this.stateValue;
+  }
+
+  get lines(): readonly LogEntry[] {
+    return this.entries;
+  }
+
+  onDidChange(listener: () => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  start(): void {
+    this.hold = this.events.hold();
+    this.eventSubscription = this.events.onEngineEvent((event) => {
+      if (event.type !== 'container' || event.id !== this.containerId) return;
+      if (event.action === 'start') {
+        this.startedMeanwhile = true;
+        this.wake?.('start');
+      } else if (event.action === 'destroy') {
+        this.wake?.('destroy');
+      }
+    });
+    void this.run();
+  }
+
+  dispose(): void {
+    if (this.stateValue === 'disposed') return;
+    this.stateValue = 'disposed';
+    this.controller.abort();
+    this.wake?.('destroy');
+    this.eventSubscription?.dispose();
+    this.hold?.dispose();
+    this.listeners.clear();
+  }
+
+  private changed(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  private setState(state: FollowState): void {
+    if (this.stateValue === 'disposed') return;
+    this.stateValue = state;
+  }
+
+  private note(text: string): void {
+    this.append({ stream: 'note', timestamp: '', text });
+    this.changed();
+  }
+
+  private append(entry: LogEntry): void {
+    this.entries.push(entry);
+    const excess = this.entries.length - this.options.maxLines;
+    if (excess > 0) this.entries.splice(0, excess);
+  }
+
+  private addLines(lines: ReadonlyArray<{ stream: LogStreamName; line: string }>): boolean {
+    let added = false;
+    for (const { stream, line } of lines) {
+      const { timestamp, text } = splitTimestamp(line);
+      const ns = timestampNs(timestamp);
+      if (ns !== undefined) {
+        // A reopened stream starts at the last whole second: skip what was already shown.
+        if (ns <= this.lastNs) continue;
+        this.lastNs = ns;
+      }
+      this.append({ stream, timestamp, text });
+      added = true;
+    }
+    return added;
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.controller.signal;
+    while (!signal.aborted) {
+      const assembler = new LineAssembler();
+      this.startedMeanwhile = false;
+      try {
+        const engine = await this.getEngine();
+        // Nothing shown yet: the last N lines. Otherwise everything since the last line shown.
+        const since = Number(this.lastNs / 1_000_000_000n);
+        this.setState('following');
+        this.changed();
+        const stream = engine.logs(this.containerId, this.lastNs === 0n ? { follow: true, tail: this.options.tail, timestamps: true, signal } : { follow: true, timestamps: true, since, signal });
+        for await (const chunk of stream) {
+          if (this.addLines(assembler.push(chunk))) this.changed();
+        }
+        if (this.addLines(assembler.flush())) this.changed();
+      } catch (error) {
+        const classified = classifyError(error);
+        if (signal.aborted || classified instanceof CancelledError) return;
+        if (classified instanceof RequestFailedError && classified.statusCode === 404) {
+          this.setState('removed');
+          this.note(this.t('The container was removed.'));
+          return;
+        }
+        this.setState('failed');
+        this.note(this.t('The log stream failed: {0}. Berth tries again when the container runs.', classified.message));
+      }
+      if (signal.aborted) return;
+      // The engine ends a followed log when the container stops. It may already be running again.
+      const running = await this.isRunning();
+      if (signal.aborted) return;
+      if (running === 'gone') {
+        this.setState('removed');
+        this.note(this.t('The container was removed.'));
+        return;
+      }
+      if (running === 'running') {
+        // Reopen; after a failure, not in a tight loop.
+        await sleep(this.stateValue === 'failed' ? 2000 : 100, signal);
+        continue;
+      }
+      this.setState('stopped');
+      this.note(this.t('The container stopped at {0}. Waiting for it to start again…', new Date().toLocaleTimeString()));
+      const reason = this.startedMeanwhile ? 'start' : await this.waitForStartOrRemoval();
+      if (signal.aborted) return;
+      if (reason === 'destroy') {
+        this.setState('removed');
+        this.note(this.t('The container was removed.'));
+        return;
+      }
+      this.note(this.t('The container started again at {0}.', new Date().toLocaleTimeString()));
+    }
+  }
+
+  private async isRunning(): Promise<'running' | 'stopped' | 'gone'> {
+    try {
+      const engine = await this.getEngine();
+      const inspect = await engine.inspect('container', this.containerId, { signal: this.controller.signal });
+      const state = inspect.State as { Running?: boolean } | undefined;
+      return state?.Running ? 'running' : 'stopped';
+    } catch (error) {
+      const classified = classifyError(error);
+      return classified instanceof RequestFailedError && classified.statusCode === 404 ? 'gone' : 'stopped';
+    }
+  }
+
+  private waitForStartOrRemoval(): Promise<'start' | 'destroy'> {
+    return new Promise((resolve) => {
+      this.wake = (reason) => {
+        this.wake = undefined;
+        resolve(reason);
+      };
+    });
+  }
+}

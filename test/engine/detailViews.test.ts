@@ -1,0 +1,200 @@
+/**
+ * The detail views' engine-facing logic on a real dockerd: the log follower (tail, stdout/stderr,
+ * new lines, following across a restart, removal), the stats session (streams only while
+ * visible), and the layers report of the busybox test image and an image committed from it.
+ */
+import * as assert from 'node:assert/strict';
+import type Docker from 'dockerode';
+import type { ContainerEngine } from '../../src/engine/ContainerEngine';
+import { connectEngine, resolveEngineConnection } from '../../src/engine';
+import { formatMessage } from '../../src/l10n';
+import { ExplorerModel } from '../../src/tree/ExplorerModel';
+import { LogFollower, renderLog } from '../../src/views/logFollower';
+import { layersReport } from '../../src/views/layers';
+import type { StatsFigures } from '../../src/views/stats';
+import { StatsSession } from '../../src/views/stats';
+import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
+import { quietLog } from '../harness/model';
+import { privateDockerd } from './hooks';
+
+function until<T>(what: string, probe: () => T | undefined | false, ms = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = (): void => {
+      const value = probe();
+      if (value !== undefined && value !== false) return resolve(value);
+      if (Date.now() - started > ms) return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
+}
+
+/** Runs `sh -c script` in the container, as `docker exec` does, and waits for it to end. */
+async function exec(container: Docker.Container, script: string): Promise<void> {
+  const e = await container.exec({ Cmd: ['sh', '-c', script], AttachStdout: true, AttachStderr: true });
+  const stream = await e.start({});
+  await new Promise<void>((resolve) => {
+    stream.on('end', resolve);
+    stream.resume();
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('detail views on a real engine', function () {
+  this.timeout(60_000);
+  let engine: ContainerEngine;
+  let model: ExplorerModel;
+  const containers: Docker.Container[] = [];
+  const followers: LogFollower[] = [];
+
+  before(async () => {
+    const resolution = resolveEngineConnection(privateDockerd().host, {});
+    assert.ok(resolution.ok);
+    engine = await connectEngine(resolution, 10_000, {});
+    model = new ExplorerModel(() => Promise.resolve(engine), quietLog);
+  });
+
+  afterEach(async () => {
+    for (const f of followers.splice(0)) f.dispose();
+    await Promise.all(containers.splice(0).map((c) => c.remove({ force: true }).catch(() => undefined)));
+  });
+
+  after(() => {
+    model.dispose();
+    engine.dispose();
+  });
+
+  function follow(id: string, tail = 100): LogFollower {
+    const follower = new LogFollower(() => Promise.resolve(engine), id, model, { tail, maxLines: 1000 }, formatMessage);
+    followers.push(follower);
+    follower.start();
+    return follower;
+  }
+
+  const text = (f: LogFollower): string => renderLog(f.lines, false);
+
+  it('opens with the last N lines, stdout and stderr apart', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-logs-tail-${Date.now().toString(36)}`, ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo out-$i; done; echo oops >&2; exec sleep 300']);
+    containers.push(c);
+    // It prints at once, then sleeps.
+    await sleep(800);
+    const f = follow(c.id, 3);
+    await until('three lines', () => f.lines.length >= 3);
+    await sleep(300);
+    assert.equal(text(f), '[out] out-5\n[out] out-6\n[err] oops\n');
+    assert.ok(f.lines.every((l) => /^\d{4}-\d\d-\d\dT/.test(l.timestamp)), 'each line keeps its timestamp');
+    assert.equal(f.state, 'following');
+  });
+
+  it('shows lines printed after it opened, keeps following across a restart without repeating lines, and notices removal', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-logs-follow-${Date.now().toString(36)}`, ['sh', '-c', 'echo booted; exec sleep 300']);
+    containers.push(c);
+    const f = follow(c.id);
+    await until('the boot line', () => text(f).includes('[out] booted'));
+    await exec(c, 'echo after-open > /proc/1/fd/1; echo to-stderr > /proc/1/fd/2');
+    await until('the line printed after opening', () => text(f).includes('[out] after-open\n[err] to-stderr\n'));
+
+    await c.restart({ t: 0 });
+    await until('the second boot', () => (text(f).match(/\[out\] booted/g) ?? []).length === 2);
+    await exec(c, 'echo after-restart > /proc/1/fd/1');
+    await until('a line after the restart', () => text(f).includes('[out] after-restart'));
+    const log = text(f);
+    assert.equal((log.match(/after-open/g) ?? []).length, 1, `no line twice:\n${log}`);
+    assert.match(log, /── The container stopped at .*\n── The container started again at .*\n\[out\] booted\n\[out\] after-restart\n$/);
+    assert.equal(f.state, 'following');
+
+    await c.remove({ force: true });
+    await until('the removal', () => f.state === 'removed');
+    assert.match(text(f), /── The container was removed\. ──\n$/);
+  });
+
+  it('says when the container is gone before it opens', async () => {
+    const f = follow('0'.repeat(64));
+    await until('the removal note', () => f.state === 'removed');
+    assert.equal(text(f), '── The container was removed. ──\n');
+  });
+
+  it('keeps the event stream only while a follower holds it', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-logs-hold-${Date.now().toString(36)}`, ['sleep', '300']);
+    containers.push(c);
+    assert.equal(model.status, 'idle');
+    const f = follow(c.id);
+    await until('the model to connect', () => model.status === 'ready');
+    f.dispose();
+    followers.splice(followers.indexOf(f), 1);
+    assert.equal(model.status, 'idle');
+  });
+
+  it('streams stats only while visible, about once a second, with the memory limit', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-stats-${Date.now().toString(36)}`, ['sleep', '300'], { hostConfig: { Memory: 64 * 1024 * 1024 } });
+    containers.push(c);
+    const samples: Array<{ at: number; figures: StatsFigures }> = [];
+    const session = new StatsSession(
+      () => Promise.resolve(engine),
+      c.id,
+      (figures) => samples.push({ at: Date.now(), figures }),
+      (end) => assert.fail(`stats ended: ${JSON.stringify(end)}`),
+    );
+    try {
+      session.setVisible(true);
+      await until('three samples', () => samples.length >= 3, 10_000);
+      const last = samples[samples.length - 1];
+      assert.ok(last);
+      assert.equal(last.figures.memoryLimit, 64 * 1024 * 1024);
+      assert.ok(last.figures.pids >= 1);
+      assert.equal(last.figures.network, undefined, 'network none has no interfaces to count');
+      const gaps = samples.slice(1).map((s, i) => s.at - (samples[i]?.at ?? 0));
+      assert.ok(gaps.every((g) => g > 500 && g < 2000), `about a second apart: ${gaps.join(', ')} ms`);
+
+      session.setVisible(false);
+      assert.equal(session.streaming, false);
+      const count = samples.length;
+      await sleep(2500);
+      assert.equal(samples.length, count, 'no samples while hidden');
+
+      session.setVisible(true);
+      await until('samples again', () => samples.length > count, 10_000);
+      assert.equal(session.streamsOpened, 2);
+    } finally {
+      session.dispose();
+    }
+    assert.equal(session.streaming, false);
+  });
+
+  it('reports the layers of the busybox test image, and those an image committed from it shares', async () => {
+    const docker = privateDockerd().docker;
+    const c = await runBusybox(docker, `berth-layers-${Date.now().toString(36)}`, ['sh', '-c', 'echo hello > /greeting'], { start: true });
+    containers.push(c);
+    await c.wait();
+    const tag = `berth-test/layered:${Date.now().toString(36)}`;
+    const [repo, version] = tag.split(':');
+    const committed = (await c.commit({ repo, tag: version })) as { Id: string };
+    try {
+      const base = await engine.inspect('image', TEST_IMAGE);
+      const baseLayers = (base.RootFS as { Layers: string[] }).Layers;
+      const derived = await engine.inspect('image', committed.Id);
+      const derivedLayers = (derived.RootFS as { Layers: string[] }).Layers;
+      const baseHistory = await engine.imageHistory(TEST_IMAGE);
+
+      const report = layersReport(TEST_IMAGE, String(base.Id), baseHistory, baseLayers, [{ id: committed.Id, tags: [tag], layers: derivedLayers }]);
+      assert.equal(report.matched, true, 'history steps line up with the layer digests');
+      assert.ok(report.rows.some((r) => /COPY .*busybox/.test(r.instruction) && r.size > 1_000_000), 'the busybox COPY layer, with its size');
+      assert.ok(report.rows.some((r) => /--install/.test(r.instruction)), 'the install step');
+      assert.ok(report.rows.some((r) => r.instruction === 'CMD ["sh"]' && r.digest === undefined), 'CMD makes no layer');
+      assert.equal(report.layerCount, baseLayers.length);
+      assert.equal(report.sharedLayers, baseLayers.length, 'every base layer is shared with the committed image');
+      assert.equal(report.totalSize, Number(base.Size));
+
+      const derivedReport = layersReport(tag, committed.Id, await engine.imageHistory(committed.Id), derivedLayers, [{ id: String(base.Id), tags: [TEST_IMAGE], layers: baseLayers }]);
+      assert.equal(derivedReport.layerCount, baseLayers.length + 1);
+      assert.equal(derivedReport.sharedLayers, baseLayers.length, 'all but its own top layer');
+      const top = derivedReport.rows[derivedReport.rows.length - 1];
+      assert.ok(top);
+      assert.deepEqual(top.sharedWith, [], 'the committed layer is its own');
+    } finally {
+      await docker.getImage(committed.Id).remove({ force: true });
+    }
+  });
+});
