@@ -58,7 +58,7 @@ export async function removeContainers(dockerd: PrivateDockerd, concurrency: num
 }
 
 /** The first `docker` on PATH, as execFile would find it. */
-function dockerOnPath(): string {
+export function dockerOnPath(): string {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     const candidate = join(dir, 'docker');
     if (dir && existsSync(candidate)) return candidate;

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { round } from './util';
 
-export type Unit = 'bytes' | 'ms' | 'x';
+export type Unit = 'bytes' | 'ms' | 'x' | 'count';
 
 export interface Target {
   op: '<=' | '>=';
@@ -35,6 +35,8 @@ export function formatValue(value: number, unit: Unit): string {
       return value >= 100 ? `${value.toFixed(0)} ms` : `${value.toFixed(2)} ms`;
     case 'x':
       return `${value.toFixed(2)}x`;
+    case 'count':
+      return Number.isInteger(value) ? String(value) : value.toFixed(2);
   }
 }
 

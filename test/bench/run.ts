@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (after test/tools/bench.mjs has built, packaged and compiled): measures what
- * ships, activation in a real extension host, and listing 1,000 containers, each against a
+ * ships, activation in a real extension host, listing 1,000 containers, and the explorer's model
+ * (event-to-tree latency, idle engine calls, first render, engine work per event), each against a
  * baseline measured in this same run. Writes test-results/bench.json and prints a table.
  *
  * Targets are reported, never enforced: the exit code is non-zero only when a benchmark could
@@ -14,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { PrivateDockerd } from '../harness/dockerd';
 import { buildBusyboxImage, dockerdUnavailableReason, startPrivateDockerd } from '../harness/dockerd';
 import { measureActivation } from './activation';
+import { measureExplorer } from './explorer';
 import { measureLint } from './lint';
 import { createContainers, measureList, removeContainers } from './listContainers';
 import type { Row } from './report';
@@ -106,6 +108,10 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  // `npm run bench -- list` runs only the named sections (sizes, activation, list, explorer, lint).
+  const only = process.argv.slice(2);
+  const selected = (name: string): boolean => only.length === 0 || only.includes(name);
+
   const rows: Row[] = [];
   const extra: Record<string, number> = {};
   const failures: string[] = [];
@@ -193,8 +199,23 @@ async function main(): Promise<number> {
         rows.push({ key: 'list_containers_1000_cli_nosize_ms', value: cliNoSize, unit: 'ms', baseline: bareBaseline });
         rows.push({ key: 'list_containers_1000_bare_http_ms', value: bare, unit: 'ms', note: 'http.get + JSON.parse, keep-alive agent: what the engine itself costs' });
         extra.list_containers_1000_berth_vs_bare_http_ratio = berth / bare;
+        // The explorer benchmark needs the same 1,000 containers; it removes them when done.
         // The engine's stop() removes containers all at once; a few at a time is gentler.
-        await removeContainers(d, 16, log);
+        if (!selected('explorer')) await removeContainers(d, 16, log);
+      },
+    },
+    {
+      name: 'explorer',
+      async run() {
+        const d = await engine();
+        await createContainers(d, CONTAINERS, CREATE_CONCURRENCY, log);
+        try {
+          const r = await measureExplorer({ dockerd: d, containers: CONTAINERS, cleanup, log });
+          rows.push(...r.rows);
+          Object.assign(extra, r.extra);
+        } finally {
+          await removeContainers(d, 16, log);
+        }
       },
     },
     {
@@ -208,15 +229,13 @@ async function main(): Promise<number> {
     },
   ];
 
-  // `npm run bench -- list` runs only the named sections (sizes, activation, list, lint).
-  const only = process.argv.slice(2);
   const unknown = only.filter((name) => !sections.some((s) => s.name === name));
   if (unknown.length > 0) {
     console.error(`[bench] unknown benchmark ${unknown.join(', ')}; known: ${sections.map((s) => s.name).join(', ')}`);
     await shutdown();
     return 1;
   }
-  const reason = sections.some((s) => !s.standalone && (only.length === 0 || only.includes(s.name))) ? dockerdUnavailableReason() : undefined;
+  const reason = sections.some((s) => !s.standalone && selected(s.name)) ? dockerdUnavailableReason() : undefined;
   if (reason) {
     console.error(`[bench] cannot run: ${reason}`);
     await shutdown();
@@ -226,7 +245,7 @@ async function main(): Promise<number> {
   log(`${cpus().length} CPUs, load average ${loadAtStart.toFixed(2)} at start`);
   try {
     for (const section of sections) {
-      if (only.length > 0 && !only.includes(section.name)) continue;
+      if (!selected(section.name)) continue;
       if (interruptedBy) break;
       const t0 = performance.now();
       log(`— ${section.name}`);
