@@ -93,6 +93,88 @@ export interface NetworkSummary {
   builtIn: boolean;
 }
 
+export type LogStreamName = 'stdout' | 'stderr';
+
+/** A piece of a container's log, decoded as UTF-8. Lines may be split across chunks. */
+export interface LogChunk {
+  /** Which stream it came from; always 'stdout' for a container with a TTY (the engine merges them). */
+  stream: LogStreamName;
+  text: string;
+}
+
+export interface LogOptions extends CallOptions {
+  /** Keep the stream open and deliver new output until the container stops. */
+  follow: boolean;
+  /** Only the last N lines ('all' or undefined: everything). */
+  tail?: number | 'all';
+  /** Prefix each line with the engine's RFC 3339 nano timestamp and a space, as `docker logs -t` does. */
+  timestamps?: boolean;
+  /** Only output after this time: seconds since the epoch, fractions allowed. */
+  since?: number;
+}
+
+/** One sample of a container's resource use, as the engine reports it (about once a second when streaming). */
+export interface StatsSample {
+  /** ISO time of the sample. */
+  read: string;
+  cpu: CpuCounters;
+  /**
+   * The previous sample's CPU counters (the engine includes them, so one sample gives a rate).
+   * In the first sample of a stream there is no previous one: totalUsage 0, systemUsage undefined.
+   */
+  precpu: CpuCounters;
+  memory: {
+    usage: number;
+    limit: number;
+    /**
+     * Page cache the kernel can reclaim; `docker stats` subtracts it (cgroup v1 total_inactive_file /
+     * v2 inactive_file). 0 when not reported, or when it is not below `usage` (`docker stats` ignores it then).
+     */
+    inactiveFile: number;
+  };
+  /** Summed over all interfaces; undefined when the container has no network (network none). */
+  network: { rxBytes: number; txBytes: number } | undefined;
+  blockIo: { readBytes: number; writeBytes: number };
+  /** `limit` is undefined when the container has no pids limit. */
+  pids: { current: number; limit: number | undefined };
+}
+
+export interface CpuCounters {
+  /** Total CPU time the container used, in ns. */
+  totalUsage: number;
+  /** Host CPU time in ns; undefined when the engine does not report it (e.g. some Podman versions). */
+  systemUsage: number | undefined;
+  /** online_cpus, else the length of percpu_usage, else 1 (as `docker stats` falls back). */
+  onlineCpus: number;
+}
+
+export interface StatsOptions extends CallOptions {
+  /** false: one sample (none if the container is not running), then the iterator ends. true: a sample about every second until aborted or the container stops. */
+  stream: boolean;
+}
+
+/** One entry of an image's history, newest first, as `docker history` shows it. */
+export interface ImageHistoryEntry {
+  /** The image id of this step, or undefined where the engine says `<missing>` (steps of pulled images). */
+  id: string | undefined;
+  /** Seconds since the epoch. */
+  created: number;
+  /** The instruction that made it, e.g. `/bin/sh -c #(nop)  CMD ["sh"]` or `RUN /bin/sh -c make # buildkit`. */
+  createdBy: string;
+  /** Bytes this step added; 0 for steps that only changed metadata. */
+  size: number;
+  tags: string[];
+  comment: string;
+}
+
+export type FileChangeKind = 'modified' | 'added' | 'deleted';
+
+/** A path the container changed against its image (`docker diff`). */
+export interface FileChange {
+  path: string;
+  kind: FileChangeKind;
+}
+
 export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
 
 export type EngineEventType = 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config' | 'builder' | 'other';
@@ -130,6 +212,23 @@ export interface ContainerEngine {
    * the connection phase, never the stream itself.
    */
   events(options: EventStreamOptions): AsyncIterable<EngineEvent>;
+  /**
+   * A container's log, stdout and stderr kept apart (demultiplexed unless the container has a
+   * TTY). Ends when the log is exhausted (or, with `follow`, when the container stops); ends
+   * quietly on abort; throws an `EngineError` (e.g. not-found) otherwise. `timeoutMs` bounds only
+   * the connection phase.
+   */
+  logs(id: string, options: LogOptions): AsyncIterable<LogChunk>;
+  /**
+   * Resource use samples. Ends when the container stops or the signal aborts (quietly); throws an
+   * `EngineError` otherwise. A container that is not running yields no sample at all (the engine
+   * reports it as an all-zero sample, which is dropped). `timeoutMs` bounds only the connection phase.
+   */
+  stats(id: string, options: StatsOptions): AsyncIterable<StatsSample>;
+  /** `docker history`: the steps that made an image, newest first. */
+  imageHistory(id: string, options?: CallOptions): Promise<ImageHistoryEntry[]>;
+  /** `docker diff`: files added, changed or deleted in the container's writable layer. */
+  containerChanges(id: string, options?: CallOptions): Promise<FileChange[]>;
   /** Releases sockets and agents. */
   dispose(): void;
 }

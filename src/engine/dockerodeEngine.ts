@@ -4,10 +4,40 @@
  */
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
-import type { CallOptions, ContainerEngine, ContainerSummary, EngineEvent, EngineInfo, EventStreamOptions, ImageSummary, InspectTarget, NetworkSummary, VolumeSummary } from './ContainerEngine';
+import type {
+  CallOptions,
+  ContainerEngine,
+  ContainerSummary,
+  EngineEvent,
+  EngineInfo,
+  EventStreamOptions,
+  FileChange,
+  ImageHistoryEntry,
+  ImageSummary,
+  InspectTarget,
+  LogChunk,
+  LogOptions,
+  NetworkSummary,
+  StatsOptions,
+  StatsSample,
+  VolumeSummary,
+} from './ContainerEngine';
 import { CancelledError, EngineUnavailableError, classifyError } from './errors';
-import { JsonLineSplitter, toContainerSummary, toEngineEvent, toEngineInfo, toImageSummary, toNetworkSummary, toVolumeSummary } from './mappers';
-import type { RawContainer, RawEvent, RawImage, RawInfo, RawNetwork, RawVersion, RawVolume } from './mappers';
+import {
+  JsonLineSplitter,
+  LogDemuxer,
+  isEmptyStatsSample,
+  toContainerSummary,
+  toEngineEvent,
+  toEngineInfo,
+  toFileChange,
+  toImageHistoryEntry,
+  toImageSummary,
+  toNetworkSummary,
+  toStatsSample,
+  toVolumeSummary,
+} from './mappers';
+import type { RawChange, RawContainer, RawEvent, RawHistoryEntry, RawImage, RawInfo, RawNetwork, RawStats, RawVersion, RawVolume } from './mappers';
 
 export interface DockerodeEngineOptions {
   /** docker-modem constructor options (socketPath, host/port/protocol, TLS material, ssh). */
@@ -151,38 +181,44 @@ export class DockerodeEngine implements ContainerEngine {
     return this.call(options, async (abortSignal) => (await this.docker.getContainer(id).inspect({ abortSignal })) as unknown as Record<string, unknown>);
   }
 
-  async *events(options: EventStreamOptions): AsyncIterable<EngineEvent> {
+  /**
+   * The connection phase of a long-lived response, timed and cancellable. Undefined when the
+   * caller cancelled before the response came: streams end quietly on cancellation.
+   */
+  private async openStream(options: CallOptions, open: (signal: AbortSignal) => Promise<Readable>): Promise<OpenStream | undefined> {
     if (options.signal?.aborted) {
-      return;
+      return undefined;
     }
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
     const scope = new CallScope(options.signal, timeoutMs);
     let stream: Readable;
     try {
-      const query: Record<string, unknown> = { abortSignal: scope.signal };
-      if (options.since !== undefined) query.since = String(options.since);
-      stream = (await this.docker.getEvents(query)) as unknown as Readable;
+      stream = await open(scope.signal);
     } catch (error) {
       scope.dispose();
       const classified = classifyError(error, { timedOut: scope.timedOut, timeoutMs });
-      if (classified instanceof CancelledError) return;
+      if (classified instanceof CancelledError) return undefined;
       throw classified;
     }
-    // The stream is meant to live until cancelled: only the connection phase is timed.
+    // The stream lives until it ends or is cancelled: only the connection phase is timed.
     scope.stopTimer();
-    // Decode across chunk boundaries, so a multi-byte character split between chunks survives.
-    stream.setEncoding('utf8');
+    return { stream, scope };
+  }
+
+  /**
+   * The chunks of an opened stream until it ends. On cancellation it stops quietly (callers tell
+   * by `scope.signal.aborted`); a failed connection throws a classified error. The stream is
+   * destroyed however the loop ends, including when the consumer stops iterating early.
+   */
+  private async *readStream({ stream, scope }: OpenStream): AsyncGenerator<unknown, void> {
     const onAbort = (): void => {
       stream.destroy();
     };
     scope.signal.addEventListener('abort', onAbort, { once: true });
-    const splitter = new JsonLineSplitter();
     try {
+      if (scope.signal.aborted) return;
       for await (const chunk of stream) {
-        for (const line of splitter.push(chunk as string)) {
-          const event = parseEvent(line);
-          if (event) yield event;
-        }
+        yield chunk;
       }
     } catch (error) {
       if (scope.signal.aborted) return;
@@ -192,10 +228,97 @@ export class DockerodeEngine implements ContainerEngine {
       scope.dispose();
       stream.destroy();
     }
-    if (!scope.signal.aborted) {
+  }
+
+  /** A GET through docker-modem, for endpoints dockerode does not expose the way we need them. */
+  private dial<T>(path: string, query: Record<string, unknown> | undefined, abortSignal: AbortSignal, isStream: boolean, statusCodes: Record<number, string | boolean>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const request: Parameters<Docker['modem']['dial']>[0] = { path, method: 'GET', isStream, abortSignal, statusCodes };
+      if (query) request.options = query;
+      this.docker.modem.dial(request, (error, data) => (error ? reject(error) : resolve(data as T)));
+    });
+  }
+
+  async *events(options: EventStreamOptions): AsyncIterable<EngineEvent> {
+    const opened = await this.openStream(options, async (abortSignal) => {
+      const query: Record<string, unknown> = { abortSignal };
+      if (options.since !== undefined) query.since = String(options.since);
+      return (await this.docker.getEvents(query)) as unknown as Readable;
+    });
+    if (!opened) return;
+    // Decode across chunk boundaries, so a multi-byte character split between chunks survives.
+    opened.stream.setEncoding('utf8');
+    const splitter = new JsonLineSplitter();
+    for await (const chunk of this.readStream(opened)) {
+      for (const line of splitter.push(chunk as string)) {
+        const event = parseEvent(line);
+        if (event) yield event;
+      }
+    }
+    if (!opened.scope.signal.aborted) {
       // The engine closed the stream: it stopped or restarted. Callers reconnect on this.
       throw new EngineUnavailableError('connection-lost', 'The engine closed the event stream.');
     }
+  }
+
+  async *logs(id: string, options: LogOptions): AsyncIterable<LogChunk> {
+    let tty = false;
+    const opened = await this.openStream(options, async (abortSignal) => {
+      // The body is multiplexed unless the container has a TTY, and nothing in the body says which.
+      const inspected = (await this.docker.getContainer(id).inspect({ abortSignal })) as { Config?: { Tty?: boolean } | null };
+      tty = inspected.Config?.Tty === true;
+      // Always as a stream: dockerode buffers a log without follow, and even JSON-parses it.
+      return this.dial<Readable>(`/containers/${encodeURIComponent(id)}/logs?`, logQuery(options), abortSignal, true, CONTAINER_STATUS);
+    });
+    if (!opened) return;
+    const demuxer = new LogDemuxer(tty ? 'raw' : 'multiplexed');
+    for await (const chunk of this.readStream(opened)) {
+      yield* demuxer.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    }
+    if (opened.scope.signal.aborted) return;
+    // The log is exhausted or, when following, the container stopped.
+    yield* demuxer.end();
+  }
+
+  async *stats(id: string, options: StatsOptions): AsyncIterable<StatsSample> {
+    const opened = await this.openStream(options, (abortSignal) =>
+      this.dial<Readable>(`/containers/${encodeURIComponent(id)}/stats?`, { stream: options.stream }, abortSignal, true, CONTAINER_STATUS),
+    );
+    if (!opened) return;
+    opened.stream.setEncoding('utf8');
+    for await (const line of this.jsonLines(opened)) {
+      const raw = parseJson<RawStats>(line);
+      if (!raw) continue;
+      // Docker reports a container that is not running as an all-zero sample, once a second, forever.
+      if (isEmptyStatsSample(raw)) return;
+      yield toStatsSample(raw);
+      if (!options.stream) return;
+    }
+  }
+
+  /** The lines of a stream of JSON documents, the last one even without its newline. */
+  private async *jsonLines(opened: OpenStream): AsyncGenerator<string, void> {
+    const splitter = new JsonLineSplitter();
+    for await (const chunk of this.readStream(opened)) {
+      yield* splitter.push(chunk as string);
+    }
+    if (!opened.scope.signal.aborted) yield* splitter.flush();
+  }
+
+  imageHistory(id: string, options?: CallOptions): Promise<ImageHistoryEntry[]> {
+    return this.call(options, async (abortSignal) => {
+      // dockerode's Image.history takes no options, so it could not be cancelled.
+      const raw = await this.dial<unknown>(`/images/${id}/history`, undefined, abortSignal, false, { 200: true, 404: 'no such image', 500: 'server error' });
+      return (Array.isArray(raw) ? (raw as RawHistoryEntry[]) : []).map(toImageHistoryEntry);
+    });
+  }
+
+  containerChanges(id: string, options?: CallOptions): Promise<FileChange[]> {
+    return this.call(options, async (abortSignal) => {
+      // The engine sends `null` for no changes, which docker-modem hands back as the raw body.
+      const raw = (await this.docker.getContainer(id).changes({ abortSignal })) as unknown;
+      return (Array.isArray(raw) ? (raw as RawChange[]) : []).map(toFileChange).filter((c): c is FileChange => c !== undefined);
+    });
   }
 
   dispose(): void {
@@ -204,10 +327,42 @@ export class DockerodeEngine implements ContainerEngine {
   }
 }
 
-function parseEvent(line: string): EngineEvent | undefined {
+interface OpenStream {
+  stream: Readable;
+  scope: CallScope;
+}
+
+const CONTAINER_STATUS = { 200: true, 404: 'no such container', 500: 'server error' };
+
+/** An object parsed from a line, or undefined so that a bad line never breaks a stream. */
+function parseJson<T>(line: string): T | undefined {
   try {
-    return toEngineEvent(JSON.parse(line) as RawEvent);
+    const value = JSON.parse(line) as unknown;
+    return typeof value === 'object' && value !== null ? (value as T) : undefined;
   } catch {
     return undefined;
   }
+}
+
+function parseEvent(line: string): EngineEvent | undefined {
+  const raw = parseJson<RawEvent>(line);
+  return raw ? toEngineEvent(raw) : undefined;
+}
+
+/** Seconds with fractions in the engine's "seconds.nanoseconds" form (never exponent notation). */
+function engineTimestamp(seconds: number): string {
+  let whole = Math.floor(Math.max(0, seconds));
+  let nanos = Math.round((Math.max(0, seconds) - whole) * 1e9);
+  if (nanos >= 1e9) {
+    whole += 1;
+    nanos = 0;
+  }
+  return nanos === 0 ? String(whole) : `${whole}.${String(nanos).padStart(9, '0')}`;
+}
+
+function logQuery(options: LogOptions): Record<string, unknown> {
+  const query: Record<string, unknown> = { follow: options.follow, stdout: true, stderr: true, timestamps: options.timestamps === true };
+  if (typeof options.tail === 'number') query.tail = String(Math.max(0, Math.floor(options.tail)));
+  if (options.since !== undefined) query.since = engineTimestamp(options.since);
+  return query;
 }

@@ -2,7 +2,25 @@
  * Pure mapping from Engine API JSON to Berth's domain types. The raw shapes are declared here,
  * loosely, because engines (Docker versions, Podman) differ in which fields they fill.
  */
-import type { ContainerState, ContainerSummary, EngineEvent, EngineEventType, EngineInfo, ImageSummary, NetworkSummary, PortMapping, VolumeSummary } from './ContainerEngine';
+import { StringDecoder } from 'node:string_decoder';
+import type {
+  ContainerState,
+  ContainerSummary,
+  CpuCounters,
+  EngineEvent,
+  EngineEventType,
+  EngineInfo,
+  FileChange,
+  FileChangeKind,
+  ImageHistoryEntry,
+  ImageSummary,
+  LogChunk,
+  LogStreamName,
+  NetworkSummary,
+  PortMapping,
+  StatsSample,
+  VolumeSummary,
+} from './ContainerEngine';
 
 export interface RawPort {
   PrivatePort?: number;
@@ -234,4 +252,201 @@ export class JsonLineSplitter {
     this.buffer = '';
     return rest ? [rest] : [];
   }
+}
+
+/**
+ * Turns the body of `GET /containers/{id}/logs` into decoded chunks.
+ *
+ * Without a TTY the engine multiplexes stdout and stderr into frames of an 8-byte header
+ * (stream type, three zero bytes, payload size as uint32 BE) and a payload. Network chunks cut
+ * those frames anywhere, even inside a header, and one chunk may hold many frames. Each stream
+ * has its own UTF-8 decoder, so a character split across frames or chunks is decoded whole, and
+ * a character cut off in stdout is not garbled by stderr frames in between.
+ *
+ * With a TTY the body is the raw terminal output, all of it stdout.
+ */
+export class LogDemuxer {
+  private readonly decoders: Record<LogStreamName, StringDecoder> = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private raw: boolean;
+  private readonly header = Buffer.alloc(8);
+  private headerLength = 0;
+  /** Payload bytes still to come for the current frame; 0 while reading a header. */
+  private remaining = 0;
+  private current: LogStreamName = 'stdout';
+
+  constructor(mode: 'multiplexed' | 'raw') {
+    this.raw = mode === 'raw';
+  }
+
+  /** The chunks decoded from `data`, adjacent pieces of the same stream merged, in order. */
+  push(data: Buffer): LogChunk[] {
+    const out: LogChunk[] = [];
+    if (this.raw) {
+      emit(out, 'stdout', this.decoders.stdout.write(data));
+      return out;
+    }
+    let offset = 0;
+    while (offset < data.length) {
+      if (this.remaining > 0) {
+        const end = Math.min(data.length, offset + this.remaining);
+        emit(out, this.current, this.decoders[this.current].write(data.subarray(offset, end)));
+        this.remaining -= end - offset;
+        offset = end;
+        continue;
+      }
+      const take = Math.min(8 - this.headerLength, data.length - offset);
+      data.copy(this.header, this.headerLength, offset, offset + take);
+      this.headerLength += take;
+      offset += take;
+      if (this.headerLength < 8) break;
+      this.headerLength = 0;
+      const type = this.header[0];
+      if ((type !== 0 && type !== 1 && type !== 2) || this.header[1] !== 0 || this.header[2] !== 0 || this.header[3] !== 0) {
+        // Not a frame header: the body is not multiplexed after all (the container's TTY setting
+        // changed between inspect and logs) or it lost alignment. Show the rest as it is rather
+        // than lose it, as docker-modem's demuxStream does.
+        this.raw = true;
+        emit(out, 'stdout', this.decoders.stdout.write(Buffer.concat([this.header, data.subarray(offset)])));
+        return out;
+      }
+      // Type 0 (stdin) exists in the protocol but logs never carry it; show it as stdout if it comes.
+      this.current = type === 2 ? 'stderr' : 'stdout';
+      this.remaining = this.header.readUInt32BE(4);
+    }
+    return out;
+  }
+
+  /** At the end of the body: whatever the decoders still hold (an incomplete character becomes U+FFFD). */
+  end(): LogChunk[] {
+    const out: LogChunk[] = [];
+    emit(out, 'stdout', this.decoders.stdout.end());
+    emit(out, 'stderr', this.decoders.stderr.end());
+    return out;
+  }
+}
+
+function emit(out: LogChunk[], stream: LogStreamName, text: string): void {
+  if (text.length === 0) return;
+  const last = out[out.length - 1];
+  if (last?.stream === stream) {
+    last.text += text;
+  } else {
+    out.push({ stream, text });
+  }
+}
+
+export interface RawCpuStats {
+  cpu_usage?: { total_usage?: number; percpu_usage?: number[] | null } | null;
+  system_cpu_usage?: number;
+  online_cpus?: number;
+}
+
+/** One sample of `GET /containers/{id}/stats`. Podman fills fewer fields; cgroup v1 and v2 differ in `memory_stats.stats`. */
+export interface RawStats {
+  read?: string;
+  cpu_stats?: RawCpuStats | null;
+  precpu_stats?: RawCpuStats | null;
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> | null } | null;
+  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number } | null> | null;
+  blkio_stats?: { io_service_bytes_recursive?: Array<{ op?: string; value?: number }> | null } | null;
+  pids_stats?: { current?: number; limit?: number } | null;
+}
+
+export interface RawHistoryEntry {
+  Id?: string;
+  Created?: number;
+  CreatedBy?: string;
+  Tags?: string[] | null;
+  Size?: number;
+  Comment?: string;
+}
+
+export interface RawChange {
+  Path?: string;
+  Kind?: number | string;
+}
+
+function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+function toCpuCounters(raw: RawCpuStats | null | undefined): CpuCounters {
+  const online = raw?.online_cpus;
+  const perCpu = raw?.cpu_usage?.percpu_usage?.length ?? 0;
+  return {
+    totalUsage: num(raw?.cpu_usage?.total_usage),
+    systemUsage: typeof raw?.system_cpu_usage === 'number' ? raw.system_cpu_usage : undefined,
+    // Older engines leave online_cpus out (or 0 in the first sample's precpu); `docker stats` falls back the same way.
+    onlineCpus: typeof online === 'number' && online > 0 ? online : perCpu > 0 ? perCpu : 1,
+  };
+}
+
+/** The engine reports this time for a container that is not running (the sample is all zeros). */
+export function isEmptyStatsSample(raw: RawStats): boolean {
+  return typeof raw.read === 'string' && raw.read.startsWith('0001-01-01');
+}
+
+export function toStatsSample(raw: RawStats): StatsSample {
+  const memory = raw.memory_stats;
+  const usage = num(memory?.usage);
+  const memStats = memory?.stats ?? {};
+  // cgroup v1 also has a per-cgroup `inactive_file`; its hierarchical total is the one `docker stats` uses.
+  const inactive = num(memStats.total_inactive_file ?? memStats.inactive_file);
+  let network: StatsSample['network'];
+  const interfaces = Object.values(raw.networks ?? {});
+  if (interfaces.length > 0) {
+    network = { rxBytes: 0, txBytes: 0 };
+    for (const i of interfaces) {
+      network.rxBytes += num(i?.rx_bytes);
+      network.txBytes += num(i?.tx_bytes);
+    }
+  }
+  const blockIo = { readBytes: 0, writeBytes: 0 };
+  for (const entry of raw.blkio_stats?.io_service_bytes_recursive ?? []) {
+    // cgroup v1 says "Read"/"Write", v2 "read"/"write".
+    const op = (entry.op ?? '').toLowerCase();
+    if (op === 'read') blockIo.readBytes += num(entry.value);
+    else if (op === 'write') blockIo.writeBytes += num(entry.value);
+  }
+  const pidsLimit = raw.pids_stats?.limit;
+  return {
+    read: raw.read ?? '',
+    cpu: toCpuCounters(raw.cpu_stats),
+    precpu: toCpuCounters(raw.precpu_stats),
+    memory: {
+      usage,
+      limit: num(memory?.limit),
+      // As `docker stats`: a figure at or above the usage is not subtracted.
+      inactiveFile: inactive < usage ? inactive : 0,
+    },
+    network,
+    blockIo,
+    pids: {
+      current: num(raw.pids_stats?.current),
+      // No limit is reported as absent, 0, or (some engines) the max uint64.
+      limit: typeof pidsLimit === 'number' && pidsLimit > 0 && pidsLimit < Number.MAX_SAFE_INTEGER ? pidsLimit : undefined,
+    },
+  };
+}
+
+export function toImageHistoryEntry(raw: RawHistoryEntry): ImageHistoryEntry {
+  const id = raw.Id;
+  return {
+    // Steps of pulled images have no local image of their own.
+    id: id && id !== '<missing>' ? id : undefined,
+    created: num(raw.Created),
+    createdBy: raw.CreatedBy ?? '',
+    size: num(raw.Size),
+    tags: (raw.Tags ?? []).filter((t) => !NONE_TAGS.has(t)),
+    comment: raw.Comment ?? '',
+  };
+}
+
+const CHANGE_KINDS: Readonly<Record<string, FileChangeKind>> = { 0: 'modified', 1: 'added', 2: 'deleted', C: 'modified', A: 'added', D: 'deleted' };
+
+/** Undefined for an entry without a path or with a kind the engine API does not define. */
+export function toFileChange(raw: RawChange): FileChange | undefined {
+  const kind = raw.Kind === undefined ? undefined : CHANGE_KINDS[String(raw.Kind)];
+  if (!raw.Path || !kind) return undefined;
+  return { path: raw.Path, kind };
 }
