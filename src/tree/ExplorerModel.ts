@@ -52,8 +52,13 @@ export const DEFAULT_MODEL_OPTIONS: ExplorerModelOptions = {
 
 /** Container actions after which the container no longer exists. */
 const GONE_ACTIONS = new Set(['destroy']);
-/** Container actions that cannot change what the list shows (exec_* is frequent with health checks). */
-const QUIET_ACTION = /^(exec_create|exec_start|exec_die|exec_detach|attach|detach|resize|top|archive-path|extract-to-dir|export|copy|commit)\b/;
+/**
+ * Container actions that cannot change what the list shows (exec_* is frequent with health checks).
+ * `kill` only sends a signal: if the container stops, a `die` follows.
+ */
+const QUIET_ACTION = /^(exec_create|exec_start|exec_die|exec_detach|attach|detach|resize|top|archive-path|extract-to-dir|export|copy|commit|kill)\b/;
+/** How long a network connect to a container being started waits for the start event that follows it. */
+const CONNECT_BEFORE_START_MS = 1000;
 
 export class ExplorerModel implements Disposable {
   private readonly containerMap = new Map<string, ContainerSummary>();
@@ -77,6 +82,8 @@ export class ExplorerModel implements Disposable {
   /** How often each container was re-listed because the engine's list lagged its event. */
   private readonly recheckAttempts = new Map<string, number>();
   private readonly goneContainers = new Set<string>();
+  /** Network connects to not-yet-started containers, waiting to see whether their start event covers them. */
+  private readonly deferredConnects = new Map<string, NodeJS.Timeout>();
   private imagesDirty = false;
   private volumesDirty = false;
   private networksDirty = false;
@@ -218,10 +225,19 @@ export class ExplorerModel implements Disposable {
     this.dirtyContainers.clear();
     this.recheckAttempts.clear();
     this.goneContainers.clear();
+    for (const timer of this.deferredConnects.values()) clearTimeout(timer);
+    this.deferredConnects.clear();
     this.imagesDirty = false;
     this.volumesDirty = false;
     this.networksDirty = false;
     this.pendingEventTimes = [];
+  }
+
+  /** An event about the container itself makes a deferred connect refresh unnecessary. */
+  private settleDeferredConnect(id: string): void {
+    const timer = this.deferredConnects.get(id);
+    if (timer) clearTimeout(timer);
+    this.deferredConnects.delete(id);
   }
 
   /** Connect, list everything, then apply events until the stream breaks; repeat with backoff. */
@@ -296,6 +312,7 @@ export class ExplorerModel implements Disposable {
     }
     if (event.type === 'container') {
       if (QUIET_ACTION.test(event.action)) return;
+      this.settleDeferredConnect(event.id);
       if (GONE_ACTIONS.has(event.action)) {
         this.goneContainers.add(event.id);
         this.dirtyContainers.delete(event.id);
@@ -315,6 +332,23 @@ export class ExplorerModel implements Disposable {
       // connect/disconnect change a container's networks: re-list that container.
       const container = event.attributes.container;
       if ((event.action === 'connect' || event.action === 'disconnect') && container) {
+        if (event.action === 'connect' && this.containerMap.get(container)?.state === 'created') {
+          // Starting a container connects it first; its start event follows within moments and
+          // lists it anyway. Refresh for the connect only if no event of its own comes.
+          if (!this.deferredConnects.has(container)) {
+            this.deferredConnects.set(
+              container,
+              setTimeout(() => {
+                this.deferredConnects.delete(container);
+                if (signal.aborted) return;
+                if (!this.dirtyContainers.has(container)) this.dirtyContainers.set(container, 'connect');
+                this.pendingEventTimes.push(event.timeNano);
+                this.scheduleFlush(engine, signal, this.options.debounceMs);
+              }, CONNECT_BEFORE_START_MS),
+            );
+          }
+          return;
+        }
         // A container's own last action (e.g. "die", which a disconnect follows) says more.
         if (!this.dirtyContainers.has(container)) this.dirtyContainers.set(container, event.action);
       } else {

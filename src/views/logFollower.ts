@@ -195,6 +195,7 @@ export class LogFollower implements Disposable {
 
   private async run(): Promise<void> {
     const signal = this.controller.signal;
+    let openedAtMs = Date.now();
     while (!signal.aborted) {
       const assembler = new LineAssembler();
       this.startedMeanwhile = false;
@@ -202,6 +203,7 @@ export class LogFollower implements Disposable {
         const engine = await this.getEngine();
         // Nothing shown yet: the last N lines. Otherwise everything since the last line shown.
         const since = Number(this.lastNs / 1_000_000_000n);
+        openedAtMs = Date.now();
         this.setState('following');
         this.changed();
         const stream = engine.logs(this.containerId, this.lastNs === 0n ? { follow: true, tail: this.options.tail, timestamps: true, signal } : { follow: true, timestamps: true, since, signal });
@@ -222,7 +224,7 @@ export class LogFollower implements Disposable {
       }
       if (signal.aborted) return;
       // The engine ends a followed log when the container stops. It may already be running again.
-      const running = await this.isRunning();
+      const { running, startedAtMs } = await this.isRunning();
       if (signal.aborted) return;
       if (running === 'gone') {
         this.setState('removed');
@@ -230,7 +232,9 @@ export class LogFollower implements Disposable {
         return;
       }
       if (running === 'running') {
-        // Reopen; after a failure, not in a tight loop.
+        // It stopped and started again before we looked (a quick restart): say so, and reopen;
+        // after a failure, not in a tight loop.
+        if (startedAtMs > openedAtMs) this.note(this.t('The container restarted at {0}.', new Date(startedAtMs).toLocaleTimeString()));
         await sleep(this.stateValue === 'failed' ? 2000 : 100, signal);
         continue;
       }
@@ -247,15 +251,16 @@ export class LogFollower implements Disposable {
     }
   }
 
-  private async isRunning(): Promise<'running' | 'stopped' | 'gone'> {
+  private async isRunning(): Promise<{ running: 'running' | 'stopped' | 'gone'; startedAtMs: number }> {
     try {
       const engine = await this.getEngine();
       const inspect = await engine.inspect('container', this.containerId, { signal: this.controller.signal });
-      const state = inspect.State as { Running?: boolean } | undefined;
-      return state?.Running ? 'running' : 'stopped';
+      const state = inspect.State as { Running?: boolean; StartedAt?: string } | undefined;
+      const startedAtMs = Date.parse(state?.StartedAt ?? '');
+      return { running: state?.Running ? 'running' : 'stopped', startedAtMs: Number.isNaN(startedAtMs) ? 0 : startedAtMs };
     } catch (error) {
       const classified = classifyError(error);
-      return classified instanceof RequestFailedError && classified.statusCode === 404 ? 'gone' : 'stopped';
+      return { running: classified instanceof RequestFailedError && classified.statusCode === 404 ? 'gone' : 'stopped', startedAtMs: 0 };
     }
   }
 

@@ -76,7 +76,7 @@ describe('detail views on a real engine', function () {
   const text = (f: LogFollower): string => renderLog(f.lines, false);
 
   it('opens with the last N lines, stdout and stderr apart', async () => {
-    const c = await runBusybox(privateDockerd().docker, `berth-logs-tail-${Date.now().toString(36)}`, ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo out-$i; done; echo oops >&2; exec sleep 300']);
+    const c = await runBusybox(privateDockerd().docker, `berth-logs-tail-${Date.now().toString(36)}`, ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo out-$i; done; sleep 0.3; echo oops >&2; exec sleep 300']);
     containers.push(c);
     // It prints at once, then sleeps.
     await sleep(800);
@@ -94,7 +94,8 @@ describe('detail views on a real engine', function () {
     const f = follow(c.id);
     await until('the boot line', () => text(f).includes('[out] booted'));
     await exec(c, 'echo after-open > /proc/1/fd/1; echo to-stderr > /proc/1/fd/2');
-    await until('the line printed after opening', () => text(f).includes('[out] after-open\n[err] to-stderr\n'));
+    // stdout and stderr are separate pipes: their relative order is the engine's to choose.
+    await until('the lines printed after opening', () => text(f).includes('[out] after-open\n') && text(f).includes('[err] to-stderr\n'));
 
     await c.restart({ t: 0 });
     await until('the second boot', () => (text(f).match(/\[out\] booted/g) ?? []).length === 2);
@@ -102,7 +103,8 @@ describe('detail views on a real engine', function () {
     await until('a line after the restart', () => text(f).includes('[out] after-restart'));
     const log = text(f);
     assert.equal((log.match(/after-open/g) ?? []).length, 1, `no line twice:\n${log}`);
-    assert.match(log, /── The container stopped at .*\n── The container started again at .*\n\[out\] booted\n\[out\] after-restart\n$/);
+    // Depending on how fast the restart is, Berth sees it stop and start, or only that it restarted.
+    assert.match(log, /(── The container stopped at .*\n── The container started again at .*|── The container restarted at .*)\n\[out\] booted\n\[out\] after-restart\n$/);
     assert.equal(f.state, 'following');
 
     await c.remove({ force: true });

@@ -101,12 +101,27 @@ describe('Berth in a real VS Code', () => {
     await container.start();
     const summary = await until(`${name} in the model`, () => [...api.explorer.containers.values()].find((c) => c.name === name && c.state === 'running'));
     await vscode.commands.executeCommand('berth.containers.isolation', { kind: 'container', container: summary });
-    const document = await until('the isolation document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'berth-isolation' && d.uri.query.includes(container.id)));
+    const document = await until('the isolation document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'berth-report' && d.uri.path.startsWith('/isolation/') && d.uri.query.includes(container.id)));
     const text = document.getText();
     assert.match(text, /network: host \(shared\)/);
     assert.match(text, /memory: 64 MiB/);
     assert.match(text, /pid: host \(shared\)/);
     assert.match(text, /capabilities dropped:\*\* `ALL`/);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('shows what a container changed against its image, and that it is lost on removal', async () => {
+    const name = `berth-e2e-diff-${Date.now().toString(36)}`;
+    const container = await docker.createContainer({ name, Image: TEST_IMAGE, Cmd: ['sh', '-c', 'echo hi > /greeting && rm /bin/vi && exec sleep 300'], HostConfig: { NetworkMode: 'none' } });
+    created.push(container);
+    await container.start();
+    const summary = await until(`${name} running in the model`, () => [...api.explorer.containers.values()].find((c) => c.name === name && c.state === 'running'));
+    await vscode.commands.executeCommand('berth.containers.diff', { kind: 'container', container: summary });
+    const document = await until('the diff document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'berth-report' && d.uri.path.startsWith('/diff/') && d.uri.query.includes(container.id)));
+    const text = document.getText();
+    assert.match(text, /## Added \(1\)\n\n- A `\/greeting`/);
+    assert.match(text, /## Deleted \(1\)\n\n- D `\/bin\/vi`/);
+    assert.match(text, /lost when this container is removed/);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
