@@ -399,7 +399,9 @@ export class ExplorerModel implements Disposable {
   private async applyBatch(engine: ContainerEngine, signal: AbortSignal, batch: Batch, eventTimes: bigint[]): Promise<void> {
     const { dirty, gone, images, volumes, networks } = batch;
     try {
-      const changed = new Set<string>(gone);
+      // Only containers the model knew, or now knows, count as changed: a replayed event about a
+      // container that was already gone at the sync must not refresh the views.
+      const changed = new Set<string>(gone.filter((id) => this.containerMap.has(id)));
       const ids = [...dirty.keys()];
       const fullList = ids.length > this.options.fullListThreshold;
       const [containers, imageList, volumeList, networkList] = await Promise.all([
@@ -417,10 +419,7 @@ export class ExplorerModel implements Disposable {
           // A container that vanished between its event and our list is gone too.
           const found = new Set(containers.map((c) => c.id));
           for (const id of ids) {
-            if (!found.has(id)) {
-              this.containerMap.delete(id);
-              changed.add(id);
-            }
+            if (!found.has(id) && this.containerMap.delete(id)) changed.add(id);
           }
         }
         for (const c of containers) {
@@ -432,7 +431,9 @@ export class ExplorerModel implements Disposable {
       if (imageList) this.imageList = imageList;
       if (volumeList) this.volumeList = volumeList;
       if (networkList) this.networkList = networkList;
-      this.emit({ containers: ids.length === 0 && gone.length === 0 ? undefined : fullList ? 'all' : changed, images, volumes, networks, eventTimes });
+      const containersChanged = fullList ? 'all' : changed.size > 0 ? changed : undefined;
+      if (containersChanged === undefined && !images && !volumes && !networks) return;
+      this.emit({ containers: containersChanged, images, volumes, networks, eventTimes });
     } catch (error) {
       const classified = classifyError(error);
       if (classified instanceof CancelledError || signal.aborted) return;

@@ -14,7 +14,10 @@ export interface ItemIcon {
 }
 
 export interface ItemPresentation {
-  /** Stable across refreshes of an unchanged object, different when its state changes. */
+  /**
+   * Stable for the object's whole life, whatever its state: VS Code redraws a changed item with the
+   * same id, and keeps its selection, focus and any open context menu working across the change.
+   */
   id: string;
   label: string;
   description: string;
@@ -89,7 +92,7 @@ export function presentContainer(c: ContainerSummary, t: Translate): ItemPresent
   const project = c.labels['com.docker.compose.project'];
   if (project) lines.push(`${t('Compose project')}: ${escapeMarkdown(project)}`);
   return {
-    id: `container:${c.id}:${c.state}`,
+    id: `container:${c.id}`,
     label: c.name,
     description,
     icon: containerIcon(c),
@@ -112,7 +115,7 @@ export function presentImage(image: ImageSummary, tag: string | undefined, nowMs
   if (image.dangling) lines.push('', t('A dangling image has no tag. It is usually an old build layer that a prune can reclaim.'));
   const kind = image.dangling ? 'image.dangling' : 'image.tagged';
   return {
-    id: `image:${image.id}:${tag ?? '<none>'}:${usedBy > 0 ? 'used' : 'unused'}`,
+    id: `image:${image.id}:${tag ?? '<none>'}`,
     label,
     description: usedBy > 0 ? `${t('in use')} · ${size} · ${age}` : `${size} · ${age}`,
     icon: image.dangling ? { id: 'file-binary', color: 'disabledForeground' } : { id: 'layers', color: usedBy > 0 ? 'charts.green' : 'charts.blue' },
@@ -155,7 +158,7 @@ export function presentVolume(volume: VolumeSummary, usedBy: number, nowMs: numb
   const lines = [`**${escapeMarkdown(volume.name)}**`, '', `${t('Driver')}: ${escapeMarkdown(volume.driver)}`, `${t('Mount point')}: \`${volume.mountpoint}\``, `${t('Use')}: ${use}`];
   if (volume.created !== undefined) lines.push(`${t('Created')}: ${formatAge(volume.created, nowMs, t)}`);
   return {
-    id: `volume:${volume.name}:${usedBy === 0 ? 'unused' : 'used'}`,
+    id: `volume:${volume.name}`,
     label: volumeLabel(volume.name),
     description: `${volume.driver} · ${use}`,
     icon: usedBy === 0 ? { id: 'database', color: 'disabledForeground' } : { id: 'database', color: 'charts.blue' },

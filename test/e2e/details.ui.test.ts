@@ -25,7 +25,12 @@ async function contextMenu(page: Page, row: ReturnType<Page['locator']>, entry: 
   await row.click({ button: 'right' });
   const item = page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
   await item.waitFor({ timeout: 10_000 });
+  await item.hover();
   await item.click();
+  // A click that lands while the tree redraws under the menu can be lost; the entry stays
+  // highlighted, so Enter picks it, as a user would retry.
+  await page.waitForTimeout(300);
+  if (await item.isVisible()) await page.keyboard.press('Enter');
 }
 
 /** A pane's title-bar action, which VS Code shows on hover. */

@@ -312,7 +312,7 @@ describe('presentation', () => {
       const p = presentContainer(web, formatMessage);
       assert.equal(p.label, 'hand-web');
       assert.equal(p.description, 'berth-test/busybox:latest · Up 5 minutes · 8080→80/tcp, 5353→53/udp, 9000→9000/sctp');
-      assert.equal(p.id, `container:${web.id}:running`);
+      assert.equal(p.id, `container:${web.id}`);
       assert.equal(p.contextValue, 'container.running');
       assert.deepEqual(p.icon, { id: 'vm-running', color: 'charts.green' });
       assert.equal(
@@ -333,7 +333,7 @@ describe('presentation', () => {
       for (const c of containers) {
         const p = presentContainer(c, formatMessage);
         assert.equal(p.contextValue, `container.${c.state}`);
-        assert.equal(p.id, `container:${c.id}:${c.state}`);
+        assert.equal(p.id, `container:${c.id}`);
         assert.equal(p.label, c.name);
         assert.deepEqual(p.icon, containerIcon(c));
       }
@@ -349,13 +349,13 @@ describe('presentation', () => {
       assert.equal(presentContainer(synthetic({ image: '', status: 'Up' }), formatMessage).description, 'Up');
     });
 
-    it('changes id when the state changes, and only then', () => {
+    it('keeps its id through status and state changes', () => {
       const running = container('fx-running');
       const a = presentContainer(running, formatMessage);
       const b = presentContainer({ ...running, status: 'Up 3 hours' }, formatMessage);
       const paused = presentContainer({ ...running, state: 'paused', status: 'Up 3 hours (Paused)' }, formatMessage);
       assert.equal(a.id, b.id);
-      assert.notEqual(a.id, paused.id);
+      assert.equal(a.id, paused.id);
       assert.equal(paused.contextValue, 'container.paused');
     });
 
@@ -399,7 +399,7 @@ describe('presentation', () => {
       const short = latest.id.slice(7, 19);
       assert.equal(p.label, 'berth-test/busybox:latest');
       assert.equal(p.description, '1.99 MB · 3 hours ago');
-      assert.equal(p.id, `image:${latest.id}:berth-test/busybox:latest:unused`);
+      assert.equal(p.id, `image:${latest.id}:berth-test/busybox:latest`);
       assert.equal(p.contextValue, 'image.tagged');
       assert.deepEqual(p.icon, { id: 'layers', color: 'charts.blue' });
       assert.equal(
@@ -432,7 +432,7 @@ describe('presentation', () => {
       const p = presentImage(dangling, undefined, dangling.created * 1000 + 90_000, formatMessage);
       assert.equal(p.label, `<none> (dangling) ${short}`);
       assert.equal(p.description, '1.99 MB · 1 minute ago');
-      assert.equal(p.id, `image:${dangling.id}:<none>:unused`);
+      assert.equal(p.id, `image:${dangling.id}:<none>`);
       assert.equal(p.contextValue, 'image.dangling');
       assert.deepEqual(p.icon, { id: 'file-binary', color: 'disabledForeground' });
       assert.ok(p.tooltip.startsWith(`**\\<none\\> \\(dangling\\) ${short}**`));
