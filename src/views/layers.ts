@@ -19,7 +19,11 @@ const INSTRUCTION = /^(FROM|ADD|COPY|RUN|CMD|ENTRYPOINT|ENV|LABEL|EXPOSE|USER|WO
  * legacy builder's `|2 A=1 B=2 /bin/sh -c …` build-arg prefix dropped.
  */
 export function instructionOf(createdBy: string): string {
-  let text = createdBy.trim().replace(/\s+# buildkit$/, '');
+  // The legacy builder names copied content by its full hash: the first 12 digits tell them apart.
+  let text = createdBy
+    .trim()
+    .replace(/\s+# buildkit$/, '')
+    .replace(/\b(file|dir|multi):([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1:$2…');
   text = text.replace(/^\|\d+(?:\s+\S+=\S*)*\s+(?=\/bin\/sh|RUN|cmd)/, '');
   const nop = /^\/bin\/sh -c #\(nop\)\s*(.*)$/s.exec(text);
   if (nop) return (nop[1] ?? '').trim();

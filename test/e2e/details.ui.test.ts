@@ -20,8 +20,14 @@ async function exec(container: Docker.Container, script: string): Promise<void> 
   });
 }
 
-/** Right-clicks a tree row and picks a context-menu entry by its title. */
+/**
+ * Right-clicks a tree row and picks a context-menu entry by its title. A tree refresh landing
+ * between the right-click and the pick can leave VS Code without the item to pass (the command
+ * then offers a picker instead), so wait for the burst of events around a container's start to
+ * pass first, as a user's hand would.
+ */
 async function contextMenu(page: Page, row: ReturnType<Page['locator']>, entry: string): Promise<void> {
+  await page.waitForTimeout(1500);
   await row.click({ button: 'right' });
   const item = page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
   await item.waitFor({ timeout: 10_000 });
@@ -142,6 +148,39 @@ describe('Explorer filter and detail views (UI)', function () {
     await page.locator('.tabs-container .tab', { hasText: `${name}.log` }).waitFor({ timeout: 10_000 });
     await page.mouse.move(0, 0);
     await screenshot(page, 'logs');
+  });
+
+  it('shows a container\'s isolation, its file changes and its inspect JSON', async () => {
+    const { dockerd } = env();
+    const name = `berth-e2e-isolated-${Date.now().toString(36)}`;
+    // Host networking is allowed by the network rule: the container only sleeps.
+    const container = await runBusybox(dockerd.docker, name, ['sh', '-c', 'echo hi > /greeting && rm /bin/vi && exec sleep 600'], {
+      hostConfig: { NetworkMode: 'host', PidMode: 'host', Memory: 64 * 1024 * 1024, NanoCpus: 500_000_000, CapDrop: ['ALL'] },
+    });
+    containers.push(container);
+    const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
+    await row.waitFor({ timeout: 30_000 });
+
+    await contextMenu(page, row, 'Show Container Isolation');
+    let preview = newestWebview(page);
+    await preview.getByText(`Isolation of ${name}`).waitFor({ timeout: 30_000 });
+    await preview.getByText(/network: host \(shared\)/).waitFor({ timeout: 10_000 });
+    await preview.getByText(/memory: 64 MiB/).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'isolation');
+
+    await contextMenu(page, row, 'Show Container Changes');
+    preview = newestWebview(page);
+    await preview.getByText(`Changes in ${name}`).waitFor({ timeout: 30_000 });
+    await preview.getByText('/greeting').waitFor({ timeout: 10_000 });
+    await preview.getByText('/bin/vi').waitFor({ timeout: 10_000 });
+    await preview.getByText(/lost when this container is removed/).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'diff');
+
+    await contextMenu(page, row, 'Inspect Container');
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await page.locator('.tabs-container .tab', { hasText: `${name}.json` }).waitFor({ timeout: 20_000 });
+    await editor.getByText(`"Id": "${container.id}"`).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'inspect');
   });
 
   it('lists the layers of the busybox test image', async () => {

@@ -107,6 +107,7 @@ describe('detail views', () => {
     it('turns history entries into the instructions that made them', () => {
       assert.equal(instructionOf('/bin/sh -c #(nop)  CMD ["sh"]'), 'CMD ["sh"]');
       assert.equal(instructionOf('/bin/sh -c #(nop) ADD file:abc in / '), 'ADD file:abc in /');
+      assert.equal(instructionOf(`/bin/sh -c #(nop) COPY file:${'73e2b2d48642'.padEnd(64, 'a')} in /bin/busybox `), 'COPY file:73e2b2d48642… in /bin/busybox');
       assert.equal(instructionOf('/bin/sh -c apk add --no-cache curl'), 'RUN apk add --no-cache curl');
       assert.equal(instructionOf('|2 A=1 B=two /bin/sh -c make'), 'RUN make');
       assert.equal(instructionOf('RUN /bin/sh -c make install # buildkit'), 'RUN make install');
