@@ -175,6 +175,21 @@ export interface FileChange {
   kind: FileChangeKind;
 }
 
+/** Lifecycle actions on one container, as the CLI's verbs. */
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill';
+
+export interface ContainerActionOptions extends CallOptions {
+  /** stop/restart: seconds to wait after SIGTERM before SIGKILL (the engine's default when undefined). */
+  graceSeconds?: number;
+}
+
+export interface RemoveContainerOptions extends CallOptions {
+  /** Stop a running container first (SIGKILL), as `docker rm -f`. */
+  force?: boolean;
+  /** Also remove its anonymous volumes, as `docker rm -v`. */
+  volumes?: boolean;
+}
+
 export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
 
 export type EngineEventType = 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config' | 'builder' | 'other';
@@ -225,6 +240,14 @@ export interface ContainerEngine {
    * reports it as an all-zero sample, which is dropped). `timeoutMs` bounds only the connection phase.
    */
   stats(id: string, options: StatsOptions): AsyncIterable<StatsSample>;
+  /**
+   * start, stop, restart, pause, unpause or kill a container. Asking for the state it is already in
+   * (starting a running container, stopping a stopped one) succeeds quietly, as the CLI does.
+   */
+  containerAction(id: string, action: ContainerAction, options?: ContainerActionOptions): Promise<void>;
+  removeContainer(id: string, options?: RemoveContainerOptions): Promise<void>;
+  /** Renames a container; the engine refuses a name in use (409) or an invalid one (400). */
+  renameContainer(id: string, name: string, options?: CallOptions): Promise<void>;
   /** `docker history`: the steps that made an image, newest first. */
   imageHistory(id: string, options?: CallOptions): Promise<ImageHistoryEntry[]>;
   /** `docker diff`: files added, changed or deleted in the container's writable layer. */

@@ -6,6 +6,8 @@ import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type {
   CallOptions,
+  ContainerAction,
+  ContainerActionOptions,
   ContainerEngine,
   ContainerSummary,
   EngineEvent,
@@ -18,11 +20,12 @@ import type {
   LogChunk,
   LogOptions,
   NetworkSummary,
+  RemoveContainerOptions,
   StatsOptions,
   StatsSample,
   VolumeSummary,
 } from './ContainerEngine';
-import { CancelledError, EngineUnavailableError, classifyError } from './errors';
+import { CancelledError, EngineUnavailableError, RequestFailedError, classifyError } from './errors';
 import {
   JsonLineSplitter,
   LogDemuxer,
@@ -318,6 +321,37 @@ export class DockerodeEngine implements ContainerEngine {
       // The engine sends `null` for no changes, which docker-modem hands back as the raw body.
       const raw = (await this.docker.getContainer(id).changes({ abortSignal })) as unknown;
       return (Array.isArray(raw) ? (raw as RawChange[]) : []).map(toFileChange).filter((c): c is FileChange => c !== undefined);
+    });
+  }
+
+  async containerAction(id: string, action: ContainerAction, options?: ContainerActionOptions): Promise<void> {
+    const grace = options?.graceSeconds;
+    // stop and restart wait for the container's own grace period: time the call beyond it.
+    const timeoutMs = options?.timeoutMs ?? (action === 'stop' || action === 'restart' ? this.defaultTimeoutMs + (grace ?? 10) * 1000 : undefined);
+    try {
+      await this.call({ ...options, ...(timeoutMs === undefined ? {} : { timeoutMs }) }, async (abortSignal) => {
+        const container = this.docker.getContainer(id);
+        const query: Record<string, unknown> = { abortSignal };
+        if (grace !== undefined && (action === 'stop' || action === 'restart')) query.t = grace;
+        await (container[action] as (o: object) => Promise<unknown>).call(container, query);
+      });
+    } catch (error) {
+      // 304: already in that state. Pausing a paused container is a 409 the CLI also reports;
+      // only 304 means "nothing to do".
+      if (error instanceof RequestFailedError && error.statusCode === 304) return;
+      throw error;
+    }
+  }
+
+  removeContainer(id: string, options?: RemoveContainerOptions): Promise<void> {
+    return this.call(options, async (abortSignal) => {
+      await this.docker.getContainer(id).remove({ force: options?.force === true, v: options?.volumes === true, abortSignal } as object);
+    });
+  }
+
+  renameContainer(id: string, name: string, options?: CallOptions): Promise<void> {
+    return this.call(options, async (abortSignal) => {
+      await (this.docker.getContainer(id).rename as (o: object) => Promise<unknown>).call(this.docker.getContainer(id), { name, abortSignal });
     });
   }
 

@@ -275,6 +275,9 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     },
     imageHistory: unused,
     containerChanges: unused,
+    containerAction: unused,
+    removeContainer: unused,
+    renameContainer: unused,
     dispose: () => undefined,
   };
 }

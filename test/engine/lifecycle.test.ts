@@ -1,0 +1,74 @@
+/** Container lifecycle through Berth's engine layer on the private dockerd. */
+import * as assert from 'node:assert/strict';
+import type Docker from 'dockerode';
+import type { ContainerEngine } from '../../src/engine/ContainerEngine';
+import { RequestFailedError, connectEngine, resolveEngineConnection } from '../../src/engine';
+import { runBusybox } from '../harness/dockerd';
+import { privateDockerd } from './hooks';
+
+describe('container lifecycle on a real engine', function () {
+  this.timeout(60_000);
+  let engine: ContainerEngine;
+  const containers: Docker.Container[] = [];
+
+  before(async () => {
+    const resolution = resolveEngineConnection(privateDockerd().host, {});
+    assert.ok(resolution.ok);
+    engine = await connectEngine(resolution, 10_000, {});
+  });
+
+  afterEach(async () => {
+    await Promise.all(containers.splice(0).map((c) => c.remove({ force: true }).catch(() => undefined)));
+  });
+
+  after(() => engine.dispose());
+
+  async function state(id: string): Promise<string> {
+    const [c] = await engine.listContainers({ ids: [id] });
+    return c?.state ?? 'gone';
+  }
+
+  it('starts, pauses, resumes, restarts, stops and kills a container; asking again for the state it is in is quiet', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-life-${Date.now().toString(36)}`, ['sleep', '300'], { start: false });
+    containers.push(c);
+    assert.equal(await state(c.id), 'created');
+    await engine.containerAction(c.id, 'start');
+    assert.equal(await state(c.id), 'running');
+    await engine.containerAction(c.id, 'start');
+    await engine.containerAction(c.id, 'pause');
+    assert.equal(await state(c.id), 'paused');
+    await engine.containerAction(c.id, 'unpause');
+    assert.equal(await state(c.id), 'running');
+    const before = (await c.inspect()).State.StartedAt;
+    await engine.containerAction(c.id, 'restart', { graceSeconds: 0 });
+    assert.equal(await state(c.id), 'running');
+    assert.notEqual((await c.inspect()).State.StartedAt, before, 'it started again');
+    // sleep as PID 1 ignores SIGTERM: stop waits out the grace period, then kills.
+    await engine.containerAction(c.id, 'stop', { graceSeconds: 1 });
+    assert.equal(await state(c.id), 'exited');
+    await engine.containerAction(c.id, 'stop');
+    await engine.containerAction(c.id, 'start');
+    await engine.containerAction(c.id, 'kill');
+    assert.equal((await c.inspect()).State.Running, false);
+  });
+
+  it('renames, refusing a name in use', async () => {
+    const suffix = Date.now().toString(36);
+    const a = await runBusybox(privateDockerd().docker, `berth-ren-a-${suffix}`, ['true'], { start: false });
+    const b = await runBusybox(privateDockerd().docker, `berth-ren-b-${suffix}`, ['true'], { start: false });
+    containers.push(a, b);
+    await engine.renameContainer(a.id, `berth-ren-c-${suffix}`);
+    assert.equal((await a.inspect()).Name, `/berth-ren-c-${suffix}`);
+    await assert.rejects(engine.renameContainer(a.id, `berth-ren-b-${suffix}`), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 409);
+  });
+
+  it('removes a running container only with force, and reports a missing one as 404', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-rm-${Date.now().toString(36)}`, ['sleep', '300']);
+    containers.push(c);
+    await assert.rejects(engine.removeContainer(c.id), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 409);
+    await engine.removeContainer(c.id, { force: true });
+    assert.equal(await state(c.id), 'gone');
+    await assert.rejects(engine.removeContainer(c.id), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 404);
+    await assert.rejects(engine.containerAction(c.id, 'start'), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 404);
+  });
+});
