@@ -9,6 +9,7 @@ import { inspectCommands } from './commands/inspectCommands';
 import { registerCommands } from './commands/registry';
 import { viewCommands } from './commands/viewCommands';
 import { lifecycleCommands } from './commands/lifecycleCommands';
+import { pruneCommands } from './commands/pruneCommands';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
@@ -36,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
     services = createServices(context, log);
     context.subscriptions.push(
       createExplorerViews(services),
-      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands, ...lifecycleCommands }),
+      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands, ...lifecycleCommands, ...pruneCommands }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, new ReportDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, services.logs),

@@ -190,6 +190,16 @@ export interface RemoveContainerOptions extends CallOptions {
   volumes?: boolean;
 }
 
+/** What `docker system df` reports: sizes the explorer list does not carry. */
+export interface DiskUsage {
+  images: Array<{ id: string; size: number; sharedSize: number; containers: number }>;
+  /** `sizeRw`: bytes in the container's writable layer. */
+  containers: Array<{ id: string; sizeRw: number }>;
+  /** `size` is -1 when the engine did not compute it; `refCount` is how many containers mount it. */
+  volumes: Array<{ name: string; size: number; refCount: number }>;
+  buildCache: Array<{ id: string; size: number; inUse: boolean; shared: boolean }>;
+}
+
 export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
 
 export type EngineEventType = 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config' | 'builder' | 'other';
@@ -248,6 +258,14 @@ export interface ContainerEngine {
   removeContainer(id: string, options?: RemoveContainerOptions): Promise<void>;
   /** Renames a container; the engine refuses a name in use (409) or an invalid one (400). */
   renameContainer(id: string, name: string, options?: CallOptions): Promise<void>;
+  /** Sizes of images, containers' writable layers, volumes and the build cache. Can take seconds on a big engine. */
+  diskUsage(options?: CallOptions): Promise<DiskUsage>;
+  /** Removes an image by id or reference; the engine refuses one in use (409) unless forced. */
+  removeImage(idOrRef: string, options?: CallOptions & { force?: boolean }): Promise<void>;
+  removeVolume(name: string, options?: CallOptions): Promise<void>;
+  removeNetwork(id: string, options?: CallOptions): Promise<void>;
+  /** Removes the build cache no build uses; returns the bytes reclaimed. */
+  pruneBuildCache(options?: CallOptions): Promise<number>;
   /** `docker history`: the steps that made an image, newest first. */
   imageHistory(id: string, options?: CallOptions): Promise<ImageHistoryEntry[]>;
   /** `docker diff`: files added, changed or deleted in the container's writable layer. */

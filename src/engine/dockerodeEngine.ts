@@ -10,6 +10,7 @@ import type {
   ContainerActionOptions,
   ContainerEngine,
   ContainerSummary,
+  DiskUsage,
   EngineEvent,
   EngineInfo,
   EventStreamOptions,
@@ -31,6 +32,7 @@ import {
   LogDemuxer,
   isEmptyStatsSample,
   toContainerSummary,
+  toDiskUsage,
   toEngineEvent,
   toEngineInfo,
   toFileChange,
@@ -40,7 +42,7 @@ import {
   toStatsSample,
   toVolumeSummary,
 } from './mappers';
-import type { RawChange, RawContainer, RawEvent, RawHistoryEntry, RawImage, RawInfo, RawNetwork, RawStats, RawVersion, RawVolume } from './mappers';
+import type { RawChange, RawContainer, RawDiskUsage, RawEvent, RawHistoryEntry, RawImage, RawInfo, RawNetwork, RawStats, RawVersion, RawVolume } from './mappers';
 
 export interface DockerodeEngineOptions {
   /** docker-modem constructor options (socketPath, host/port/protocol, TLS material, ssh). */
@@ -352,6 +354,35 @@ export class DockerodeEngine implements ContainerEngine {
   renameContainer(id: string, name: string, options?: CallOptions): Promise<void> {
     return this.call(options, async (abortSignal) => {
       await (this.docker.getContainer(id).rename as (o: object) => Promise<unknown>).call(this.docker.getContainer(id), { name, abortSignal });
+    });
+  }
+
+  diskUsage(options?: CallOptions): Promise<DiskUsage> {
+    return this.call(options, async (abortSignal) => toDiskUsage((await (this.docker.df as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })) as RawDiskUsage));
+  }
+
+  removeImage(idOrRef: string, options?: CallOptions & { force?: boolean }): Promise<void> {
+    return this.call(options, async (abortSignal) => {
+      await this.docker.getImage(idOrRef).remove({ force: options?.force === true, abortSignal } as object);
+    });
+  }
+
+  removeVolume(name: string, options?: CallOptions): Promise<void> {
+    return this.call(options, async (abortSignal) => {
+      await (this.docker.getVolume(name).remove as (o: object) => Promise<unknown>).call(this.docker.getVolume(name), { abortSignal });
+    });
+  }
+
+  removeNetwork(id: string, options?: CallOptions): Promise<void> {
+    return this.call(options, async (abortSignal) => {
+      await (this.docker.getNetwork(id).remove as (o: object) => Promise<unknown>).call(this.docker.getNetwork(id), { abortSignal });
+    });
+  }
+
+  pruneBuildCache(options?: CallOptions): Promise<number> {
+    return this.call(options, async (abortSignal) => {
+      const result = (await (this.docker.pruneBuilder as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })) as { SpaceReclaimed?: number } | null;
+      return result?.SpaceReclaimed ?? 0;
     });
   }
 

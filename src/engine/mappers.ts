@@ -6,6 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type {
   ContainerState,
   ContainerSummary,
+  DiskUsage,
   CpuCounters,
   EngineEvent,
   EngineEventType,
@@ -449,4 +450,20 @@ export function toFileChange(raw: RawChange): FileChange | undefined {
   const kind = raw.Kind === undefined ? undefined : CHANGE_KINDS[String(raw.Kind)];
   if (!raw.Path || !kind) return undefined;
   return { path: raw.Path, kind };
+}
+
+export interface RawDiskUsage {
+  Images?: Array<{ Id?: string; Size?: number; SharedSize?: number; Containers?: number }> | null;
+  Containers?: Array<{ Id?: string; SizeRw?: number }> | null;
+  Volumes?: Array<{ Name?: string; UsageData?: { Size?: number; RefCount?: number } | null }> | null;
+  BuildCache?: Array<{ ID?: string; Size?: number; InUse?: boolean; Shared?: boolean }> | null;
+}
+
+export function toDiskUsage(raw: RawDiskUsage): DiskUsage {
+  return {
+    images: (raw.Images ?? []).map((i) => ({ id: i.Id ?? '', size: i.Size ?? 0, sharedSize: Math.max(0, i.SharedSize ?? 0), containers: Math.max(0, i.Containers ?? 0) })),
+    containers: (raw.Containers ?? []).map((c) => ({ id: c.Id ?? '', sizeRw: c.SizeRw ?? 0 })),
+    volumes: (raw.Volumes ?? []).map((v) => ({ name: v.Name ?? '', size: v.UsageData?.Size ?? -1, refCount: v.UsageData?.RefCount ?? -1 })),
+    buildCache: (raw.BuildCache ?? []).map((b) => ({ id: b.ID ?? '', size: b.Size ?? 0, inUse: b.InUse === true, shared: b.Shared === true })),
+  };
 }

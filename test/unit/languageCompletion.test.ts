@@ -278,6 +278,11 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     containerAction: unused,
     removeContainer: unused,
     renameContainer: unused,
+    diskUsage: unused,
+    removeImage: unused,
+    removeVolume: unused,
+    removeNetwork: unused,
+    pruneBuildCache: unused,
     dispose: () => undefined,
   };
 }
