@@ -71,4 +71,35 @@ describe('container lifecycle on a real engine', function () {
     await assert.rejects(engine.removeContainer(c.id), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 404);
     await assert.rejects(engine.containerAction(c.id, 'start'), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 404);
   });
+
+  it('measures disk usage and removes images, volumes and networks, refusing an image in use', async () => {
+    const docker = privateDockerd().docker;
+    const suffix = Date.now().toString(36);
+    const c = await runBusybox(docker, `berth-df-${suffix}`, ['sh', '-c', 'head -c 100000 /dev/zero > /big'], { start: true });
+    containers.push(c);
+    await c.wait();
+    const committed = (await c.commit({ repo: 'berth-test/prune', tag: suffix })) as { Id: string };
+    const volume = `berth-vol-${suffix}`;
+    await docker.createVolume({ Name: volume });
+    const net = await docker.createNetwork({ Name: `berth-net-${suffix}`, Driver: 'bridge', Internal: true });
+    const user = await runBusybox(docker, `berth-df-user-${suffix}`, ['true'], { start: false });
+    const userOfCommitted = await docker.createContainer({ name: `berth-df-user2-${suffix}`, Image: committed.Id, Cmd: ['true'], HostConfig: { NetworkMode: 'none' } });
+    containers.push(user, userOfCommitted);
+
+    const df = await engine.diskUsage();
+    const mine = df.containers.find((x) => x.id === c.id);
+    assert.ok(mine && mine.sizeRw >= 100_000, `the writable layer holds /big: ${JSON.stringify(mine)}`);
+    assert.ok(df.volumes.some((v) => v.name === volume && v.refCount === 0));
+    assert.ok(df.images.some((i) => i.id === committed.Id));
+
+    await assert.rejects(engine.removeImage(committed.Id), (e: unknown) => e instanceof RequestFailedError && e.statusCode === 409, 'in use by a container');
+    await userOfCommitted.remove({ force: true });
+    await engine.removeImage(committed.Id);
+    assert.ok(!(await engine.listImages()).some((i) => i.id === committed.Id));
+    await engine.removeVolume(volume);
+    assert.ok(!(await engine.listVolumes()).some((v) => v.name === volume));
+    await engine.removeNetwork(net.id);
+    assert.ok(!(await engine.listNetworks()).some((n) => n.id === net.id));
+    assert.equal(typeof (await engine.pruneBuildCache()), 'number');
+  });
 });
