@@ -83,9 +83,20 @@ describe('Dockerfile editor (UI)', function () {
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await goTo(page, 1, 6);
     await page.keyboard.type('berth-te');
-    await page.keyboard.press('Control+Space');
     const suggestion = page.locator('.suggest-widget .monaco-list-row', { hasText: 'berth-test/busybox:latest' }).first();
-    await suggestion.waitFor({ timeout: 30_000 });
+    // The first lookup also loads the engine client; on a loaded machine it can miss its 1.5 s
+    // budget (completion never waits longer), so ask again as a user would.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+Space');
+      try {
+        await suggestion.waitFor({ timeout: 10_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await page.keyboard.press('Escape');
+        await page.waitForTimeout(6_000);
+      }
+    }
     await screenshot(page, 'dockerfile-completion');
     await page.keyboard.press('Escape');
   });
