@@ -8,7 +8,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { workbenchUrl } from '../harness/codeServer';
 import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
 import { env } from './hooks';
-import { openContainersView, openWorkbench, pane, screenshot, widenSideBar } from './page';
+import { contextMenu, openContainersView, openWorkbench, pane, screenshot, widenSideBar } from './page';
 
 /** Runs `sh -c script` in the container, as `docker exec` does, and waits for it to end. */
 async function exec(container: Docker.Container, script: string): Promise<void> {
@@ -18,25 +18,6 @@ async function exec(container: Docker.Container, script: string): Promise<void> 
     stream.on('end', resolve);
     stream.resume();
   });
-}
-
-/**
- * Right-clicks a tree row and picks a context-menu entry by its title. A tree refresh landing
- * between the right-click and the pick can leave VS Code without the item to pass (the command
- * then offers a picker instead), so wait for the burst of events around a container's start to
- * pass first, as a user's hand would.
- */
-async function contextMenu(page: Page, row: ReturnType<Page['locator']>, entry: string): Promise<void> {
-  await page.waitForTimeout(1500);
-  await row.click({ button: 'right' });
-  const item = page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
-  await item.waitFor({ timeout: 10_000 });
-  await item.hover();
-  await item.click();
-  // A click that lands while the tree redraws under the menu can be lost; the entry stays
-  // highlighted, so Enter picks it, as a user would retry.
-  await page.waitForTimeout(300);
-  if (await item.isVisible()) await page.keyboard.press('Enter');
 }
 
 /** A pane's title-bar action, which VS Code shows on hover. */

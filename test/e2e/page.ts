@@ -42,3 +42,22 @@ export async function widenSideBar(page: Page, width: number): Promise<void> {
   await page.mouse.move(box.x + width, box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
 }
+
+/**
+ * Right-clicks a tree row and picks a context-menu entry by its title. A tree refresh landing
+ * between the right-click and the pick can leave VS Code without the item to pass (the command
+ * then offers a picker instead), so wait for the burst of events around a container's start to
+ * pass first, as a user's hand would.
+ */
+export async function contextMenu(page: Page, row: Locator, entry: string): Promise<void> {
+  await page.waitForTimeout(1500);
+  await row.click({ button: 'right' });
+  const item = page.locator('.monaco-menu .action-item .action-label', { hasText: entry }).first();
+  await item.waitFor({ timeout: 10_000 });
+  await item.hover();
+  await item.click();
+  // A click that lands while the tree redraws under the menu can be lost; the entry stays
+  // highlighted, so Enter picks it, as a user would retry.
+  await page.waitForTimeout(300);
+  if (await item.isVisible()) await page.keyboard.press('Enter');
+}
