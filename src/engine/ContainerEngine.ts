@@ -262,6 +262,8 @@ export interface ContainerEngine {
   diskUsage(options?: CallOptions): Promise<DiskUsage>;
   /** Removes an image by id or reference; the engine refuses one in use (409) unless forced. */
   removeImage(idOrRef: string, options?: CallOptions & { force?: boolean }): Promise<void>;
+  /** Adds a `repo:tag` reference to an image. */
+  tagImage(idOrRef: string, repository: string, tag: string, options?: CallOptions): Promise<void>;
   removeVolume(name: string, options?: CallOptions): Promise<void>;
   removeNetwork(id: string, options?: CallOptions): Promise<void>;
   /** Removes the build cache no build uses; returns the bytes reclaimed. */

@@ -367,6 +367,12 @@ export class DockerodeEngine implements ContainerEngine {
     });
   }
 
+  tagImage(idOrRef: string, repository: string, tag: string, options?: CallOptions): Promise<void> {
+    return this.call(options, async (abortSignal) => {
+      await (this.docker.getImage(idOrRef).tag as (o: object) => Promise<unknown>).call(this.docker.getImage(idOrRef), { repo: repository, tag, abortSignal });
+    });
+  }
+
   removeVolume(name: string, options?: CallOptions): Promise<void> {
     return this.call(options, async (abortSignal) => {
       await (this.docker.getVolume(name).remove as (o: object) => Promise<unknown>).call(this.docker.getVolume(name), { abortSignal });

@@ -3,6 +3,8 @@ import * as assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import type { ContainerEngine } from '../../src/engine/ContainerEngine';
 import { RequestFailedError, connectEngine, resolveEngineConnection } from '../../src/engine';
+import { explainImageRemovalFailure } from '../../src/commands/images';
+import { formatMessage } from '../../src/l10n';
 import { runBusybox } from '../harness/dockerd';
 import { privateDockerd } from './hooks';
 
@@ -101,5 +103,46 @@ describe('container lifecycle on a real engine', function () {
     await engine.removeNetwork(net.id);
     assert.ok(!(await engine.listNetworks()).some((n) => n.id === net.id));
     assert.equal(typeof (await engine.pruneBuildCache()), 'number');
+  });
+
+  it('tags an image, and explains in plain words why an image in use or with children cannot go', async () => {
+    const docker = privateDockerd().docker;
+    const suffix = Date.now().toString(36);
+    const c = await runBusybox(docker, `berth-img-${suffix}`, ['sh', '-c', 'echo x > /x'], { start: true });
+    containers.push(c);
+    await c.wait();
+    const parent = (await c.commit({ repo: 'berth-test/parent', tag: suffix })) as { Id: string };
+    const child = await docker.createContainer({ name: `berth-img-child-${suffix}`, Image: parent.Id, Cmd: ['sh', '-c', 'echo y > /y'], HostConfig: { NetworkMode: 'none' } });
+    containers.push(child);
+    await child.start();
+    await child.wait();
+    let childImage: { Id: string } | undefined;
+    try {
+      await engine.tagImage(parent.Id, 'berth-test/parent', `${suffix}-alias`);
+      assert.ok((await engine.listImages()).some((i) => i.repoTags.includes(`berth-test/parent:${suffix}-alias`)));
+      await engine.removeImage(`berth-test/parent:${suffix}-alias`);
+
+      // The child container was created from the parent image.
+      const inUse = await engine.removeImage(parent.Id).then(
+        () => assert.fail('removed an image in use'),
+        (e: unknown) => e,
+      );
+      assert.ok(inUse instanceof RequestFailedError && inUse.statusCode === 409);
+      assert.match(explainImageRemovalFailure(inUse.engineMessage, formatMessage) ?? `unexplained: ${inUse.engineMessage}`, /created from this image/);
+
+      childImage = (await child.commit({ repo: 'berth-test/child', tag: suffix })) as { Id: string };
+      await child.remove({ force: true });
+      await engine.removeImage(`berth-test/parent:${suffix}`);
+      // Untagged now, the parent still has a child image built on it.
+      const withChild = await engine.removeImage(parent.Id).then(
+        () => assert.fail('removed an image with a child'),
+        (e: unknown) => e,
+      );
+      assert.ok(withChild instanceof RequestFailedError && withChild.statusCode === 409);
+      assert.match(explainImageRemovalFailure(withChild.engineMessage, formatMessage) ?? `unexplained: ${withChild.engineMessage}`, /dependent child images/);
+    } finally {
+      if (childImage) await docker.getImage(childImage.Id).remove({ force: true }).catch(() => undefined);
+      await docker.getImage(parent.Id).remove({ force: true }).catch(() => undefined);
+    }
   });
 });

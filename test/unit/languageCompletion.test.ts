@@ -280,6 +280,7 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     renameContainer: unused,
     diskUsage: unused,
     removeImage: unused,
+    tagImage: unused,
     removeVolume: unused,
     removeNetwork: unused,
     pruneBuildCache: unused,
