@@ -11,6 +11,7 @@ import { viewCommands } from './commands/viewCommands';
 import { lifecycleCommands } from './commands/lifecycleCommands';
 import { pruneCommands } from './commands/pruneCommands';
 import { imageCommands } from './commands/imageCommands';
+import { terminalCommands } from './commands/terminalCommands';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
@@ -38,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
     services = createServices(context, log);
     context.subscriptions.push(
       createExplorerViews(services),
-      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands, ...lifecycleCommands, ...pruneCommands, ...imageCommands }),
+      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands, ...lifecycleCommands, ...pruneCommands, ...imageCommands, ...terminalCommands }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, new ReportDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, services.logs),

@@ -200,6 +200,10 @@ export interface DiskUsage {
   buildCache: Array<{ id: string; size: number; inUse: boolean; shared: boolean }>;
 }
 
+import type { ExecSpec, InteractiveSession } from './session';
+
+export type { ExecSpec, InteractiveSession, SessionExit, SessionOutput } from './session';
+
 export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
 
 export type EngineEventType = 'container' | 'image' | 'volume' | 'network' | 'daemon' | 'plugin' | 'service' | 'node' | 'secret' | 'config' | 'builder' | 'other';
@@ -268,6 +272,12 @@ export interface ContainerEngine {
   removeNetwork(id: string, options?: CallOptions): Promise<void>;
   /** Removes the build cache no build uses; returns the bytes reclaimed. */
   pruneBuildCache(options?: CallOptions): Promise<number>;
+  /** Runs a command in a running container with a hijacked stdin/stdout stream (`docker exec -i [-t]`). */
+  openExec(containerId: string, spec: ExecSpec, options?: CallOptions): Promise<InteractiveSession>;
+  /** Attaches to a container's main process (`docker attach`). */
+  openAttach(containerId: string, options?: CallOptions): Promise<InteractiveSession>;
+  /** The container's shell: bash when it has one, else sh; a SessionError ("no-shell") when neither. */
+  shellFor(containerId: string, options?: CallOptions): Promise<string[]>;
   /** `docker history`: the steps that made an image, newest first. */
   imageHistory(id: string, options?: CallOptions): Promise<ImageHistoryEntry[]>;
   /** `docker diff`: files added, changed or deleted in the container's writable layer. */

@@ -27,6 +27,8 @@ import type {
   VolumeSummary,
 } from './ContainerEngine';
 import { CancelledError, EngineUnavailableError, RequestFailedError, classifyError } from './errors';
+import { openAttach, openExec, shellFor } from './session';
+import type { ExecSpec, InteractiveSession } from './session';
 import {
   JsonLineSplitter,
   LogDemuxer,
@@ -390,6 +392,18 @@ export class DockerodeEngine implements ContainerEngine {
       const result = (await (this.docker.pruneBuilder as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })) as { SpaceReclaimed?: number } | null;
       return result?.SpaceReclaimed ?? 0;
     });
+  }
+
+  openExec(containerId: string, spec: ExecSpec, options?: CallOptions): Promise<InteractiveSession> {
+    return openExec(this.docker, containerId, spec, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  openAttach(containerId: string, options?: CallOptions): Promise<InteractiveSession> {
+    return openAttach(this.docker, containerId, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  shellFor(containerId: string, options?: CallOptions): Promise<string[]> {
+    return shellFor(this.docker, containerId, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 
   dispose(): void {

@@ -49,4 +49,33 @@ describe('Workflow (UI)', function () {
     await row.waitFor({ state: 'detached', timeout: 30_000 });
     await assert.rejects(container.inspect(), /no such container/i);
   });
+
+  it('opens a shell in a container and runs a command in it', async () => {
+    const { dockerd } = env();
+    const name = `berth-e2e-shell-${Date.now().toString(36)}`;
+    containers.push(await runBusybox(dockerd.docker, name, ['sleep', '600']));
+    const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
+    await row.waitFor({ timeout: 30_000 });
+    await contextMenu(page, row, 'Open Shell in Container');
+    const terminal = page.locator('.terminal-wrapper .xterm').first();
+    await terminal.waitFor({ timeout: 30_000 });
+    // xterm draws rows as DOM text here (no GPU); read them as a user reads the screen.
+    const screen = async (): Promise<string> => (await page.locator('.terminal-wrapper .xterm-rows').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+    const until = async (what: string, test: (text: string) => boolean): Promise<string> => {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const text = await screen();
+        if (test(text)) return text;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${text}`);
+        await page.waitForTimeout(200);
+      }
+    };
+    // busybox sh's prompt as root.
+    await until('the prompt', (text) => /# *$/m.test(text));
+    await terminal.click();
+    await page.keyboard.type('echo berth-$((6*7))');
+    await page.keyboard.press('Enter');
+    await until('the answer', (text) => /^berth-42 *$/m.test(text));
+    await screenshot(page, 'shell');
+  });
 });

@@ -750,4 +750,6 @@ export const QUIET_WORKBENCH_SETTINGS: Readonly<Record<string, unknown>> = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'security.workspace.trust.startupPrompt': 'never',
+  // The DOM renderer keeps terminal text readable to the UI tests (headless Chromium has no GPU).
+  'terminal.integrated.gpuAcceleration': 'off',
 };
