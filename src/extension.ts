@@ -12,6 +12,7 @@ import { lifecycleCommands } from './commands/lifecycleCommands';
 import { pruneCommands } from './commands/pruneCommands';
 import { imageCommands } from './commands/imageCommands';
 import { terminalCommands } from './commands/terminalCommands';
+import { runCommands } from './commands/runCommands';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
@@ -39,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
     services = createServices(context, log);
     context.subscriptions.push(
       createExplorerViews(services),
-      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands, ...lifecycleCommands, ...pruneCommands, ...imageCommands, ...terminalCommands }),
+      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands, ...lifecycleCommands, ...pruneCommands, ...imageCommands, ...terminalCommands, ...runCommands }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, new ReportDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, services.logs),

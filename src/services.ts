@@ -21,6 +21,8 @@ export interface Services {
   readonly logs: LogsDocuments;
   /** The open Stats panels. */
   readonly stats: StatsPanels;
+  /** Per-workspace memory: the last run options and build settings per image or Dockerfile. */
+  readonly memento: vscode.Memento;
 }
 
 export function createServices(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Services {
@@ -31,5 +33,5 @@ export function createServices(context: vscode.ExtensionContext, log: vscode.Log
   const logs = new LogsDocuments(engines, model, config);
   const stats = new StatsPanels(engines);
   context.subscriptions.push(model, engines, config, viewOptions, logs, stats);
-  return { config, log, engines, model, viewOptions, logs, stats };
+  return { config, log, engines, model, viewOptions, logs, stats, memento: context.workspaceState };
 }

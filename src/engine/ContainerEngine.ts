@@ -200,6 +200,7 @@ export interface DiskUsage {
   buildCache: Array<{ id: string; size: number; inUse: boolean; shared: boolean }>;
 }
 
+import type { ContainerCreateBody } from '../run/runOptions';
 import type { ExecSpec, InteractiveSession } from './session';
 
 export type { ExecSpec, InteractiveSession, SessionExit, SessionOutput } from './session';
@@ -272,6 +273,8 @@ export interface ContainerEngine {
   removeNetwork(id: string, options?: CallOptions): Promise<void>;
   /** Removes the build cache no build uses; returns the bytes reclaimed. */
   pruneBuildCache(options?: CallOptions): Promise<number>;
+  /** Creates a container from a ContainerCreate body (see `toCreateOptions`); the engine's warnings come back too. */
+  createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }>;
   /** Runs a command in a running container with a hijacked stdin/stdout stream (`docker exec -i [-t]`). */
   openExec(containerId: string, spec: ExecSpec, options?: CallOptions): Promise<InteractiveSession>;
   /** Attaches to a container's main process (`docker attach`). */

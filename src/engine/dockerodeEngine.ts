@@ -28,6 +28,8 @@ import type {
 } from './ContainerEngine';
 import { CancelledError, EngineUnavailableError, RequestFailedError, classifyError } from './errors';
 import { openAttach, openExec, shellFor } from './session';
+import { createContainer } from './run';
+import type { ContainerCreateBody } from '../run/runOptions';
 import type { ExecSpec, InteractiveSession } from './session';
 import {
   JsonLineSplitter,
@@ -392,6 +394,10 @@ export class DockerodeEngine implements ContainerEngine {
       const result = (await (this.docker.pruneBuilder as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })) as { SpaceReclaimed?: number } | null;
       return result?.SpaceReclaimed ?? 0;
     });
+  }
+
+  createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }> {
+    return createContainer(this.docker, body, name, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 
   openExec(containerId: string, spec: ExecSpec, options?: CallOptions): Promise<InteractiveSession> {

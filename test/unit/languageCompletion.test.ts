@@ -282,6 +282,7 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     removeImage: unused,
     tagImage: unused,
     openExec: unused,
+    createContainer: unused,
     openAttach: unused,
     shellFor: unused,
     removeVolume: unused,
