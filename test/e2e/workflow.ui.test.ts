@@ -78,4 +78,32 @@ describe('Workflow (UI)', function () {
     await until('the answer', (text) => /^berth-42 *$/m.test(text));
     await screenshot(page, 'shell');
   });
+
+  it('runs an image from its context menu through the run form, and the container appears running', async () => {
+    const name = `berth-e2e-run-${Date.now().toString(36)}`;
+    const image = pane(page, 'Images').locator('.monaco-list-row', { hasText: 'berth-test/busybox:latest' }).first();
+    await image.waitFor({ timeout: 30_000 });
+    await contextMenu(page, image, 'Run Image…');
+    const quickPick = page.locator('.quick-input-widget');
+    const pickRow = (text: string): ReturnType<Page['locator']> => quickPick.locator('.monaco-list-row', { hasText: text }).first();
+    const setField = async (label: string, value: string): Promise<void> => {
+      await pickRow(label).waitFor({ timeout: 10_000 });
+      await pickRow(label).click();
+      const input = quickPick.locator('input');
+      await input.fill(value);
+      await page.keyboard.press('Enter');
+    };
+    await setField('Name', name);
+    await setField('Network', 'none');
+    await setField('Command', 'sleep 600');
+    await pickRow('Run').waitFor({ timeout: 10_000 });
+    await screenshot(page, 'run-form');
+    await pickRow('Run').click();
+    const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
+    await row.waitFor({ timeout: 30_000 });
+    const inspect = await env().dockerd.docker.getContainer(name).inspect();
+    containers.push(env().dockerd.docker.getContainer(name));
+    assert.deepEqual(inspect.Config.Cmd, ['sleep', '600']);
+    assert.equal(inspect.HostConfig.NetworkMode, 'none');
+  });
 });
