@@ -16,6 +16,7 @@ import type { ParseContext, RunOptions } from '../run/runOptions';
 import type { Services } from '../services';
 import type { CommandHandler } from './registry';
 import { showEngineError } from './registry';
+import { requireTrust } from './trust';
 
 const MEMORY_KEY = 'berth.run.lastOptions';
 
@@ -86,6 +87,8 @@ async function runForm(options: RunOptions): Promise<RunOptions | undefined> {
 async function run(services: Services, options: RunOptions, reopen: (o: RunOptions) => Promise<void>): Promise<void> {
   const t = vscode.l10n.t;
   const envFiles: Record<string, string> = {};
+  // Env files and binds read this workspace's files: only in a trusted workspace.
+  if ((options.envFiles.length > 0 || options.volumes.some((v) => v.kind === 'bind')) && !(await requireTrust(t('Running with env files or bind mounts')))) return;
   for (const path of options.envFiles) {
     let text: string;
     try {
