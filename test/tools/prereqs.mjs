@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export const APT_PACKAGES = {
   'docker.io': 'the Docker engine (dockerd) for the engine and e2e suites',
   'busybox-static': 'a static busybox for the FROM-scratch test image',
+  'docker-registry': 'a local image registry on 127.0.0.1 for the pull and push tests',
+  'apache2-utils': "htpasswd, for the local registry's basic auth",
   chromium: 'the browser that drives VS Code in the e2e suite',
   'libkrb5-dev': "code-server's kerberos native module",
   ripgrep: "VS Code's search binary (code-server cannot download it)",
