@@ -13,6 +13,8 @@ import { pruneCommands } from './commands/pruneCommands';
 import { imageCommands } from './commands/imageCommands';
 import { terminalCommands } from './commands/terminalCommands';
 import { runCommands } from './commands/runCommands';
+import { Builder, buildCommand } from './build/builder';
+import { BerthTaskProvider } from './build/tasks';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
@@ -38,9 +40,24 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
   let services: Services;
   try {
     services = createServices(context, log);
+    const builder = new Builder(services);
+    const taskProvider = new BerthTaskProvider(services, builder);
     context.subscriptions.push(
+      builder,
+      vscode.tasks.registerTaskProvider('berth-build', taskProvider),
+      vscode.tasks.registerTaskProvider('berth-run', taskProvider),
       createExplorerViews(services),
-      ...registerCommands(services, { ...engineCommands, ...inspectCommands, ...viewCommands, ...lifecycleCommands, ...pruneCommands, ...imageCommands, ...terminalCommands, ...runCommands }),
+      ...registerCommands(services, {
+        ...engineCommands,
+        ...inspectCommands,
+        ...viewCommands,
+        ...lifecycleCommands,
+        ...pruneCommands,
+        ...imageCommands,
+        ...terminalCommands,
+        ...runCommands,
+        'berth.images.build': buildCommand(builder),
+      }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, new ReportDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, services.logs),

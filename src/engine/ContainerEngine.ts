@@ -201,9 +201,11 @@ export interface DiskUsage {
 }
 
 import type { ContainerCreateBody } from '../run/runOptions';
+import type { BuildOptions, BuildRequest, BuildResult } from './build';
 import type { ExecSpec, InteractiveSession } from './session';
 
 export type { ExecSpec, InteractiveSession, SessionExit, SessionOutput } from './session';
+export type { BuildEvent, BuildFailure, BuildOptions, BuildRequest, BuildResult } from './build';
 
 export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
 
@@ -273,6 +275,12 @@ export interface ContainerEngine {
   removeNetwork(id: string, options?: CallOptions): Promise<void>;
   /** Removes the build cache no build uses; returns the bytes reclaimed. */
   pruneBuildCache(options?: CallOptions): Promise<number>;
+  /**
+   * Builds an image from a folder, streaming it as a tar that honours `.dockerignore`. Progress
+   * arrives as events; a failed build resolves with `error` (the engine's message and the step).
+   * Aborting the signal stops the build on the engine.
+   */
+  buildImage(request: BuildRequest, options: BuildOptions): Promise<BuildResult>;
   /** Creates a container from a ContainerCreate body (see `toCreateOptions`); the engine's warnings come back too. */
   createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }>;
   /** Runs a command in a running container with a hijacked stdin/stdout stream (`docker exec -i [-t]`). */

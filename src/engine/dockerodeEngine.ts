@@ -29,6 +29,8 @@ import type {
 import { CancelledError, EngineUnavailableError, RequestFailedError, classifyError } from './errors';
 import { openAttach, openExec, shellFor } from './session';
 import { createContainer } from './run';
+import { buildImage } from './build';
+import type { BuildOptions, BuildRequest, BuildResult } from './build';
 import type { ContainerCreateBody } from '../run/runOptions';
 import type { ExecSpec, InteractiveSession } from './session';
 import {
@@ -394,6 +396,10 @@ export class DockerodeEngine implements ContainerEngine {
       const result = (await (this.docker.pruneBuilder as (o: object) => Promise<unknown>).call(this.docker, { abortSignal })) as { SpaceReclaimed?: number } | null;
       return result?.SpaceReclaimed ?? 0;
     });
+  }
+
+  buildImage(request: BuildRequest, options: BuildOptions): Promise<BuildResult> {
+    return buildImage(this.docker, request, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 
   createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }> {

@@ -10,7 +10,7 @@ import type { BrowserContext } from 'playwright-core';
 import type { CodeServer } from '../harness/codeServer';
 import { QUIET_WORKBENCH_SETTINGS, installExtension, launchBrowser, startCodeServer, writeUserSettings } from '../harness/codeServer';
 import type { PrivateDockerd } from '../harness/dockerd';
-import { buildBusyboxImage, startPrivateDockerd } from '../harness/dockerd';
+import { TEST_IMAGE, buildBusyboxImage, startPrivateDockerd } from '../harness/dockerd';
 
 export const REPO = resolve(__dirname, '..', '..', '..');
 export const RESULTS = join(REPO, 'test-results');
@@ -57,6 +57,8 @@ export async function mochaGlobalSetup(): Promise<void> {
   const dockerd = await startPrivateDockerd(log);
   try {
     await buildBusyboxImage(dockerd.docker);
+    // The sample workspace's Dockerfile starts FROM busybox:1.36; with no registry here, the test image stands in.
+    await dockerd.docker.getImage(TEST_IMAGE).tag({ repo: 'busybox', tag: '1.36' });
     writeUserSettings(join(workDir, 'vscode'), { ...QUIET_WORKBENCH_SETTINGS });
     const codeServer = await startCodeServer({
       folder: workspace,

@@ -106,4 +106,55 @@ describe('Workflow (UI)', function () {
     assert.deepEqual(inspect.Config.Cmd, ['sleep', '600']);
     assert.equal(inspect.HostConfig.NetworkMode, 'none');
   });
+
+  it('builds the workspace Dockerfile from its context menu, and the image appears in the tree', async () => {
+    const { dockerd } = env();
+    // The default tag comes from the Dockerfile's folder: the workspace folder is called "workspace".
+    await dockerd.docker.getImage('workspace:latest').remove({ force: true }).catch(() => undefined);
+    await page.keyboard.press('Control+Shift+E');
+    const explorerRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^Dockerfile$/ }).first();
+    await explorerRow.waitFor({ timeout: 30_000 });
+    await contextMenu(page, explorerRow, 'Build Image…');
+    const quickPick = page.locator('.quick-input-widget');
+    const build = quickPick.locator('.monaco-list-row', { hasText: 'Build' }).first();
+    await build.waitFor({ timeout: 10_000 });
+    await screenshot(page, 'build-form');
+    await build.click();
+    // The build's notification offers Run when it is done.
+    await page.locator('.notification-toast', { hasText: 'Built workspace:latest' }).waitFor({ timeout: 120_000 });
+    await screenshot(page, 'build-done');
+    await openContainersView(page);
+    await pane(page, 'Images').locator('.monaco-list-row', { hasText: 'workspace:latest' }).waitFor({ timeout: 30_000 });
+    const image = await dockerd.docker.getImage('workspace:latest').inspect();
+    assert.deepEqual(image.Config.Cmd, ['httpd', '-f', '-v', '-p', '8080', '-h', '/srv']);
+  });
+
+  it('runs a berth-build task from Run Task', async () => {
+    const { dockerd } = env();
+    // The detected task builds with the Dockerfile's remembered settings, by default workspace:latest.
+    await dockerd.docker.getImage('workspace:latest').remove({ force: true }).catch(() => undefined);
+    await page.keyboard.press('Control+Shift+P');
+    await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+    await page.keyboard.type('Tasks: Run Task');
+    const runTask = page.locator('.quick-input-list .monaco-list-row', { hasText: /^Tasks: Run Task/ }).first();
+    await runTask.waitFor({ timeout: 10_000 });
+    await runTask.click();
+    const type = page.locator('.quick-input-list .monaco-list-row', { hasText: 'berth-build' }).first();
+    await type.waitFor({ timeout: 30_000 });
+    await type.click();
+    const task = page.locator('.quick-input-list .monaco-list-row', { hasText: 'build Dockerfile' }).first();
+    await task.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'build-task-pick');
+    await task.click();
+    // VS Code may ask how to scan the output; the task type sets its matcher, so continue without.
+    const scan = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Continue without scanning the task output' }).first();
+    if (await scan.isVisible({ timeout: 3_000 }).catch(() => false)) await scan.click();
+    const deadline = Date.now() + 120_000;
+    while (!(await dockerd.docker.listImages()).some((i) => (i.RepoTags ?? []).includes('workspace:latest'))) {
+      if (Date.now() > deadline) throw new Error('the task did not build workspace:latest');
+      await page.waitForTimeout(500);
+    }
+    await page.locator('.terminal-wrapper .xterm').first().waitFor({ timeout: 10_000 });
+    await screenshot(page, 'build-task');
+  });
 });

@@ -283,6 +283,7 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     tagImage: unused,
     openExec: unused,
     createContainer: unused,
+    buildImage: unused,
     openAttach: unused,
     shellFor: unused,
     removeVolume: unused,

@@ -1,0 +1,156 @@
+/**
+ * Task types `berth-build` and `berth-run`, for tasks.json: they run through the same builder and
+ * run code as the commands (Engine API, no shell). Build failures are printed in a form the
+ * `$berth-build` problem matcher maps to the Dockerfile.
+ */
+import { isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import { classifyError } from '../engine/errors';
+import { parseDockerRun, toCreateOptions } from '../run/runOptions';
+import type { Services } from '../services';
+import { shortId } from '../tree/format';
+import type { Builder } from './builder';
+import { defaultTag } from './buildForm';
+import { OutputTerminal, style } from './outputTerminal';
+
+export interface BuildTaskDefinition extends vscode.TaskDefinition {
+  type: 'berth-build';
+  /** The Dockerfile, relative to the workspace folder. */
+  dockerfile: string;
+  tag?: string;
+  /** The context folder, relative to the workspace folder (default: the Dockerfile's folder). */
+  context?: string;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  noCache?: boolean;
+}
+
+export interface RunTaskDefinition extends vscode.TaskDefinition {
+  type: 'berth-run';
+  image: string;
+  /** `docker run` flags, e.g. "-d --name web -p 8080:80" (read by Berth's parser, not a shell). */
+  args?: string;
+}
+
+function folderOf(task: vscode.Task): string | undefined {
+  const scope = task.scope;
+  if (scope && typeof scope === 'object' && 'uri' in scope) return scope.uri.fsPath;
+  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+}
+
+function trustedOrExplain(out: OutputTerminal): boolean {
+  if (vscode.workspace.isTrusted) return true;
+  out.writeLine(style.error(vscode.l10n.t('Berth tasks do not run in Restricted Mode: they build and run from this workspace\'s files. Trust the workspace to run them.')));
+  out.finish(1);
+  return false;
+}
+
+export class BerthTaskProvider implements vscode.TaskProvider {
+  constructor(
+    private readonly services: Services,
+    private readonly builder: Builder,
+  ) {}
+
+  /** One build task per Dockerfile in the workspace, so they show under Run Task without a tasks.json. */
+  async provideTasks(): Promise<vscode.Task[]> {
+    const tasks: vscode.Task[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/{Dockerfile,Containerfile}'), '**/node_modules/**', 50);
+      for (const file of files) {
+        const relative = vscode.workspace.asRelativePath(file, false);
+        const task = this.resolveTask(new vscode.Task({ type: 'berth-build', dockerfile: relative } satisfies BuildTaskDefinition, folder, vscode.l10n.t('build {0}', relative), 'berth'));
+        if (task) tasks.push(task);
+      }
+    }
+    return tasks;
+  }
+
+  resolveTask(task: vscode.Task): vscode.Task | undefined {
+    const definition = task.definition;
+    if (definition.type === 'berth-build') return this.withExecution(task, (out, token) => this.runBuild(task, definition as BuildTaskDefinition, out, token), ['$berth-build']);
+    if (definition.type === 'berth-run') return this.withExecution(task, (out, token) => this.runRun(task, definition as RunTaskDefinition, out, token), []);
+    return undefined;
+  }
+
+  private withExecution(task: vscode.Task, body: (out: OutputTerminal, token: vscode.CancellationToken) => Promise<number>, matchers: string[]): vscode.Task {
+    const execution = new vscode.CustomExecution(() => {
+      const cancel = new vscode.CancellationTokenSource();
+      const out = new OutputTerminal((data) => {
+        if (data === '\x03') cancel.cancel();
+      });
+      const originalOpen = out.open.bind(out);
+      out.open = () => {
+        originalOpen();
+        if (!trustedOrExplain(out)) return;
+        body(out, cancel.token).then(
+          (code) => out.finish(code),
+          (error: unknown) => {
+            out.writeLine(style.error(classifyError(error).message));
+            out.finish(1);
+          },
+        );
+      };
+      const originalClose = out.close.bind(out);
+      out.close = () => {
+        cancel.cancel();
+        cancel.dispose();
+        originalClose();
+      };
+      return Promise.resolve(out);
+    });
+    const resolved = new vscode.Task(task.definition, task.scope ?? vscode.TaskScope.Workspace, task.name, 'berth', execution, matchers);
+    resolved.group = task.definition.type === 'berth-build' ? vscode.TaskGroup.Build : undefined;
+    return resolved;
+  }
+
+  private async runBuild(task: vscode.Task, d: BuildTaskDefinition, out: OutputTerminal, token: vscode.CancellationToken): Promise<number> {
+    const folder = folderOf(task);
+    if (typeof d.dockerfile !== 'string' || !d.dockerfile) {
+      out.writeLine(style.error(vscode.l10n.t('A berth-build task needs "dockerfile": the path of the Dockerfile.')));
+      return 2;
+    }
+    const path = isAbsolute(d.dockerfile) || !folder ? d.dockerfile : join(folder, d.dockerfile);
+    const dockerfile = vscode.Uri.file(path);
+    const base = this.builder.settingsFor(dockerfile);
+    const contextDir = d.context ? (isAbsolute(d.context) || !folder ? d.context : join(folder, d.context)) : base.contextDir;
+    const result = await this.builder.build(
+      dockerfile,
+      { tag: d.tag ?? base.tag ?? defaultTag(path), contextDir, buildArgs: d.buildArgs ?? {}, target: d.target, noCache: d.noCache === true },
+      { output: out, offerRun: false, token },
+    );
+    return result && !result.error ? 0 : 1;
+  }
+
+  private async runRun(task: vscode.Task, d: RunTaskDefinition, out: OutputTerminal, token: vscode.CancellationToken): Promise<number> {
+    const t = vscode.l10n.t;
+    const folder = folderOf(task);
+    const line = `${d.args ?? ''} ${d.image.startsWith('-') ? '-- ' : ''}${d.image}`;
+    const parsed = parseDockerRun(line, t, folder ? { cwd: folder, home: process.env.HOME } : {});
+    if ('error' in parsed) {
+      out.writeLine(style.error(parsed.error));
+      return 2;
+    }
+    const options = parsed.options;
+    const envFiles: Record<string, string> = {};
+    for (const file of options.envFiles) envFiles[file] = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(file)));
+    const engine = await this.services.engines.get();
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      const created = await engine.createContainer(toCreateOptions(options, envFiles), options.name, { signal: controller.signal });
+      for (const warning of created.warnings) out.writeLine(style.dim(warning));
+      await engine.containerAction(created.id, 'start', { signal: controller.signal });
+      out.writeLine(style.success(t('Started {0} ({1})', options.name ?? options.image, shortId(created.id))));
+      if (options.detach) return 0;
+      // In the foreground, the task shows the container's output until it exits.
+      for await (const chunk of engine.logs(created.id, { follow: true, signal: controller.signal })) out.write(chunk.text);
+      if (controller.signal.aborted) return 130;
+      const inspect = await engine.inspect('container', created.id);
+      const code = (inspect.State as { ExitCode?: number } | undefined)?.ExitCode ?? 0;
+      out.writeLine(style.dim(t('The container exited with code {0}.', code)));
+      return code;
+    } finally {
+      sub.dispose();
+    }
+  }
+}
