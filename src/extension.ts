@@ -15,6 +15,7 @@ import { terminalCommands } from './commands/terminalCommands';
 import { runCommands } from './commands/runCommands';
 import { Builder, buildCommand } from './build/builder';
 import { BerthTaskProvider } from './build/tasks';
+import { registryCommands } from './commands/registryCommands';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
         ...terminalCommands,
         ...runCommands,
         'berth.images.build': buildCommand(builder),
+        ...registryCommands(context.secrets),
       }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, new ReportDocumentProvider(services.engines)),

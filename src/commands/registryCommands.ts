@@ -5,8 +5,6 @@
  * object does not carry.
  */
 import * as vscode from 'vscode';
-import type { ContainerEngine } from '../engine/ContainerEngine';
-import { RequestFailedError } from '../engine/errors';
 import type { RegistryAuth, RegistryCallOptions, RegistryProgress, RegistryResult } from '../engine/registry';
 import { RegistryError, describeLayers, registryOf } from '../engine/registry';
 import type { Translate } from '../l10n';
@@ -17,21 +15,7 @@ import type { ExplorerNode, ImageNode } from '../tree/providers';
 import { validateReference } from './images';
 import type { CommandHandler } from './registry';
 
-/** The engine's pull and push; see `pullImage`/`pushImage` in src/engine/registry.ts. */
-interface RegistryOperations {
-  pullImage(reference: string, options?: RegistryCallOptions): Promise<RegistryResult>;
-  pushImage(reference: string, options?: RegistryCallOptions): Promise<RegistryResult>;
-}
-
 type Operation = 'pull' | 'push';
-
-function registryOperations(engine: ContainerEngine): RegistryOperations {
-  const candidate = engine as ContainerEngine & Partial<RegistryOperations>;
-  if (typeof candidate.pullImage !== 'function' || typeof candidate.pushImage !== 'function') {
-    throw new RequestFailedError(undefined, vscode.l10n.t('This engine connection cannot pull or push images.'));
-  }
-  return candidate as ContainerEngine & RegistryOperations;
-}
 
 /** The clicked image row's tag, if the argument is one. */
 function clickedImage(clicked: unknown): { isImage: boolean; tag: string | undefined } {
@@ -75,7 +59,7 @@ function progressReporter(progress: vscode.Progress<{ message?: string; incremen
 
 async function runWithProgress(services: Services, operation: Operation, reference: string, auth: RegistryCredential | undefined): Promise<RegistryResult> {
   const t = vscode.l10n.t;
-  const engine = registryOperations(await services.engines.get());
+  const engine = await services.engines.get();
   const title = operation === 'pull' ? t('Pulling {0}', reference) : t('Pushing {0}', reference);
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();

@@ -202,10 +202,12 @@ export interface DiskUsage {
 
 import type { ContainerCreateBody } from '../run/runOptions';
 import type { BuildOptions, BuildRequest, BuildResult } from './build';
+import type { RegistryCallOptions, RegistryResult } from './registry';
 import type { ExecSpec, InteractiveSession } from './session';
 
 export type { ExecSpec, InteractiveSession, SessionExit, SessionOutput } from './session';
 export type { BuildEvent, BuildFailure, BuildOptions, BuildRequest, BuildResult } from './build';
+export type { LayerProgress, RegistryAuth, RegistryCallOptions, RegistryEvent, RegistryProgress, RegistryResult } from './registry';
 
 export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
 
@@ -281,6 +283,10 @@ export interface ContainerEngine {
    * Aborting the signal stops the build on the engine.
    */
   buildImage(request: BuildRequest, options: BuildOptions): Promise<BuildResult>;
+  /** `docker pull`: per-layer progress; a RegistryError (with a reason) when refused, CancelledError on abort. */
+  pullImage(reference: string, options?: RegistryCallOptions): Promise<RegistryResult>;
+  /** `docker push` of one tag (latest when none); the same errors as pullImage. */
+  pushImage(reference: string, options?: RegistryCallOptions): Promise<RegistryResult>;
   /** Creates a container from a ContainerCreate body (see `toCreateOptions`); the engine's warnings come back too. */
   createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }>;
   /** Runs a command in a running container with a hijacked stdin/stdout stream (`docker exec -i [-t]`). */

@@ -30,6 +30,8 @@ import { CancelledError, EngineUnavailableError, RequestFailedError, classifyErr
 import { openAttach, openExec, shellFor } from './session';
 import { createContainer } from './run';
 import { buildImage } from './build';
+import { pullImage, pushImage } from './registry';
+import type { RegistryCallOptions, RegistryResult } from './registry';
 import type { BuildOptions, BuildRequest, BuildResult } from './build';
 import type { ContainerCreateBody } from '../run/runOptions';
 import type { ExecSpec, InteractiveSession } from './session';
@@ -400,6 +402,14 @@ export class DockerodeEngine implements ContainerEngine {
 
   buildImage(request: BuildRequest, options: BuildOptions): Promise<BuildResult> {
     return buildImage(this.docker, request, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  pullImage(reference: string, options: RegistryCallOptions = {}): Promise<RegistryResult> {
+    return pullImage(this.docker, reference, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  pushImage(reference: string, options: RegistryCallOptions = {}): Promise<RegistryResult> {
+    return pushImage(this.docker, reference, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 
   createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }> {

@@ -284,6 +284,8 @@ function fakeEngine(listImages: ContainerEngine['listImages']): ContainerEngine 
     openExec: unused,
     createContainer: unused,
     buildImage: unused,
+    pullImage: unused,
+    pushImage: unused,
     openAttach: unused,
     shellFor: unused,
     removeVolume: unused,
