@@ -26,6 +26,7 @@ import type {
   StatsSample,
   VolumeSummary,
 } from './ContainerEngine';
+import { CallScope, withCallScope } from './callScope';
 import { CancelledError, EngineUnavailableError, RequestFailedError, classifyError } from './errors';
 import { openAttach, openExec, shellFor } from './session';
 import { createContainer } from './run';
@@ -58,49 +59,6 @@ export interface DockerodeEngineOptions {
   defaultTimeoutMs: number;
 }
 
-/**
- * A signal that fires on the caller's cancellation or on our timeout, whichever comes first, and
- * remembers which. Hand-rolled rather than `AbortSignal.any` so the listener on a long-lived
- * parent signal is removed as soon as the call settles.
- */
-class CallScope {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onParentAbort = (): void => this.controller.abort();
-  timedOut = false;
-
-  constructor(
-    private readonly parent: AbortSignal | undefined,
-    timeoutMs: number | undefined,
-  ) {
-    if (parent?.aborted) {
-      this.controller.abort();
-    } else {
-      parent?.addEventListener('abort', this.onParentAbort, { once: true });
-    }
-    if (timeoutMs !== undefined && timeoutMs > 0) {
-      this.timer = setTimeout(() => {
-        this.timedOut = true;
-        this.controller.abort();
-      }, timeoutMs);
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  /** Ends the timeout but keeps following the parent's cancellation (for streams). */
-  stopTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-  }
-
-  dispose(): void {
-    this.stopTimer();
-    this.parent?.removeEventListener('abort', this.onParentAbort);
-  }
-}
-
 export class DockerodeEngine implements ContainerEngine {
   private readonly docker: Docker;
   private readonly defaultTimeoutMs: number;
@@ -110,19 +68,8 @@ export class DockerodeEngine implements ContainerEngine {
     this.defaultTimeoutMs = options.defaultTimeoutMs;
   }
 
-  private async call<T>(options: CallOptions | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    if (options?.signal?.aborted) {
-      throw new CancelledError();
-    }
-    const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
-    const scope = new CallScope(options?.signal, timeoutMs);
-    try {
-      return await fn(scope.signal);
-    } catch (error) {
-      throw classifyError(error, { timedOut: scope.timedOut, timeoutMs });
-    } finally {
-      scope.dispose();
-    }
+  private call<T>(options: CallOptions | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    return withCallScope(options ?? {}, this.defaultTimeoutMs, fn);
   }
 
   ping(options?: CallOptions): Promise<void> {

@@ -11,6 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import type { Translate } from '../l10n';
 import { CancelledError, RequestFailedError, classifyError } from './errors';
+import { CallScope } from './callScope';
 import { JsonLineSplitter } from './mappers';
 
 /** Credentials for one registry, as the engine's `X-Registry-Auth` header carries them. */
@@ -352,43 +353,8 @@ interface RegistryRequest {
   registry: string;
 }
 
-/** The caller's cancellation and a timer for the connection phase, which stops once the engine answers. */
-class RegistryScope {
-  private readonly controller = new AbortController();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly onParentAbort = (): void => this.controller.abort();
-  timedOut = false;
 
-  constructor(
-    private readonly parent: AbortSignal | undefined,
-    timeoutMs: number,
-  ) {
-    if (parent?.aborted) this.controller.abort();
-    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
-    if (timeoutMs > 0) {
-      this.timer = setTimeout(() => {
-        this.timedOut = true;
-        this.controller.abort();
-      }, timeoutMs);
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  stopTimer(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  dispose(): void {
-    this.stopTimer();
-    this.parent?.removeEventListener('abort', this.onParentAbort);
-  }
-}
-
-function toRegistryError(error: unknown, registry: string, scope: RegistryScope, timeoutMs: number): Error {
+function toRegistryError(error: unknown, registry: string, scope: CallScope, timeoutMs: number): Error {
   const classified = classifyError(error, { timedOut: scope.timedOut, timeoutMs });
   if (classified instanceof RequestFailedError && classified.statusCode !== undefined) {
     return new RegistryError(classified.statusCode, classified.engineMessage, registryFailureReason(classified.engineMessage), registry);
@@ -399,7 +365,7 @@ function toRegistryError(error: unknown, registry: string, scope: RegistryScope,
 async function runRegistryRequest(docker: Docker, request: RegistryRequest, options: RegistryCallOptions): Promise<RegistryResult> {
   if (options.signal?.aborted) throw new CancelledError();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const scope = new RegistryScope(options.signal, timeoutMs);
+  const scope = new CallScope(options.signal, timeoutMs);
   let stream: Readable | undefined;
   try {
     try {

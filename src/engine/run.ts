@@ -5,7 +5,8 @@
  */
 import type Docker from 'dockerode';
 import type { ContainerCreateBody } from '../run/runOptions';
-import { CancelledError, RequestFailedError, classifyError } from './errors';
+import { withCallScope } from './callScope';
+import { RequestFailedError, classifyError } from './errors';
 
 export interface RunCallOptions {
   signal?: AbortSignal;
@@ -26,28 +27,8 @@ export interface CreatedContainer {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-async function call<T>(options: RunCallOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  if (options.signal?.aborted) throw new CancelledError();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const controller = new AbortController();
-  const onAbort = (): void => controller.abort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  let timedOut = false;
-  const timer =
-    timeoutMs > 0
-      ? setTimeout(() => {
-          timedOut = true;
-          controller.abort();
-        }, timeoutMs)
-      : undefined;
-  try {
-    return await fn(controller.signal);
-  } catch (error) {
-    throw classifyError(error, { timedOut, timeoutMs });
-  } finally {
-    if (timer) clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onAbort);
-  }
+function call<T>(options: RunCallOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withCallScope(options, DEFAULT_TIMEOUT_MS, fn);
 }
 
 function dial<T>(docker: Docker, request: Parameters<Docker['modem']['dial']>[0]): Promise<T> {

@@ -15,6 +15,7 @@ import type { CallOptions, LogStreamName } from './ContainerEngine';
 import { CancelledError, RequestFailedError, classifyError } from './errors';
 import type { AnyEngineError } from './errors';
 import { LogDemuxer } from './mappers';
+import { CallScope, withCallScope } from './callScope';
 
 /** Used when the caller gives no `timeoutMs`. */
 export const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
@@ -358,51 +359,8 @@ function asSessionError(error: unknown): unknown {
 // Plumbing
 
 /** Runs the opening phase under one signal: the caller's cancellation or our timeout. */
-async function opening<T>(options: CallOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  if (options.signal?.aborted) throw new CancelledError();
-  const timeoutMs = options.timeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
-  const scope = new Scope(options.signal, timeoutMs);
-  try {
-    return await fn(scope.signal);
-  } catch (error) {
-    throw classifyError(error, { timedOut: scope.timedOut, timeoutMs });
-  } finally {
-    scope.dispose();
-  }
-}
-
-/**
- * An abort signal for one call: the parent's cancellation or a timeout, whichever comes first.
- * The parent listener is removed when the call settles, so long-lived signals do not collect them.
- */
-class Scope {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onParentAbort = (): void => this.controller.abort();
-  timedOut = false;
-
-  constructor(
-    private readonly parent: AbortSignal | undefined,
-    timeoutMs: number,
-  ) {
-    if (parent?.aborted) this.controller.abort();
-    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
-    if (timeoutMs > 0) {
-      this.timer = setTimeout(() => {
-        this.timedOut = true;
-        this.controller.abort();
-      }, timeoutMs);
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.parent?.removeEventListener('abort', this.onParentAbort);
-  }
+function opening<T>(options: CallOptions, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  return withCallScope(options, DEFAULT_SESSION_TIMEOUT_MS, fn);
 }
 
 type DialRequest = Parameters<Docker['modem']['dial']>[0];
@@ -506,7 +464,7 @@ class HijackedSession implements InteractiveSession {
     if (!this.tty || this.ended) return;
     const c = Math.max(1, Math.floor(cols));
     const r = Math.max(1, Math.floor(rows));
-    const scope = new Scope(this.lifetime.signal, this.hooks.timeoutMs);
+    const scope = new CallScope(this.lifetime.signal, this.hooks.timeoutMs);
     try {
       await this.hooks.resize(c, r, scope.signal);
     } catch (error) {
@@ -556,7 +514,7 @@ class HijackedSession implements InteractiveSession {
     } else if (error) {
       exit = { exitCode: undefined, reason: 'lost', error: classifyError(error) };
     } else {
-      const scope = new Scope(this.lifetime.signal, this.hooks.timeoutMs + EXIT_GRACE_MS);
+      const scope = new CallScope(this.lifetime.signal, this.hooks.timeoutMs + EXIT_GRACE_MS);
       try {
         exit = await this.hooks.finish(scope.signal);
       } catch (e) {

@@ -1,0 +1,66 @@
+/**
+ * The one place that turns a caller's cancellation and a timeout into the abort signal an engine
+ * call runs under, shared by every module of the engine layer.
+ */
+import { CancelledError, classifyError } from './errors';
+
+/**
+ * A signal that fires on the caller's cancellation or on our timeout, whichever comes first, and
+ * remembers which. Hand-rolled rather than `AbortSignal.any` so the listener on a long-lived
+ * parent signal is removed as soon as the call settles.
+ */
+export class CallScope {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly onParentAbort = (): void => this.controller.abort();
+  timedOut = false;
+
+  constructor(
+    private readonly parent: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+  ) {
+    if (parent?.aborted) {
+      this.controller.abort();
+    } else {
+      parent?.addEventListener('abort', this.onParentAbort, { once: true });
+    }
+    if (timeoutMs !== undefined && timeoutMs > 0) {
+      this.timer = setTimeout(() => {
+        this.timedOut = true;
+        this.controller.abort();
+      }, timeoutMs);
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Ends the timeout but keeps following the parent's cancellation (for streams). */
+  stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.stopTimer();
+    this.parent?.removeEventListener('abort', this.onParentAbort);
+  }
+}
+
+/**
+ * Runs `fn` under a scope of the caller's signal and `timeoutMs`, and classifies what it throws
+ * (a timeout as such, a cancellation as `CancelledError`).
+ */
+export async function withCallScope<T>(options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined }, defaultTimeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  if (options.signal?.aborted) throw new CancelledError();
+  const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+  const scope = new CallScope(options.signal, timeoutMs);
+  try {
+    return await fn(scope.signal);
+  } catch (error) {
+    throw classifyError(error, { timedOut: scope.timedOut, timeoutMs });
+  } finally {
+    scope.dispose();
+  }
+}
