@@ -16,6 +16,8 @@ import { runCommands } from './commands/runCommands';
 import { Builder, buildCommand } from './build/builder';
 import { BerthTaskProvider } from './build/tasks';
 import { registryCommands } from './commands/registryCommands';
+import { fileCommands } from './commands/fileCommands';
+import { registerContainerFileSystem } from './files/containerFileSystem';
 import { registerDockerfileLanguage } from './language';
 import { registerLinting } from './language/diagnosticsFeature';
 import { createServices } from './services';
@@ -59,10 +61,12 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
         ...runCommands,
         'berth.images.build': buildCommand(builder),
         ...registryCommands(context.secrets),
+        ...fileCommands,
       }),
       vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, new ReportDocumentProvider(services.engines)),
       vscode.workspace.registerTextDocumentContentProvider(LOGS_SCHEME, services.logs),
+      registerContainerFileSystem(() => services.engines.get()),
       registerLinting(context.extensionPath, log),
       registerDockerfileLanguage({ getEngine: () => services.engines.get(), log, config: { registryLookups: () => services.config.dockerfileRegistryLookups } }),
     );

@@ -203,10 +203,12 @@ export interface DiskUsage {
 import type { ContainerCreateBody } from '../run/runOptions';
 import type { BuildOptions, BuildRequest, BuildResult } from './build';
 import type { RegistryCallOptions, RegistryResult } from './registry';
+import type { DirectoryListing, ExtractResult, ListOptions, PackResult, PathStat, ReadFileOptions, TransferOptions } from './archive';
 import type { ExecSpec, InteractiveSession } from './session';
 
 export type { ExecSpec, InteractiveSession, SessionExit, SessionOutput } from './session';
 export type { BuildEvent, BuildFailure, BuildOptions, BuildRequest, BuildResult } from './build';
+export type { DirectoryEntry, DirectoryListing, ExtractResult, ListOptions, PackResult, PathKind, PathStat, ReadFileOptions, TransferOptions } from './archive';
 export type { LayerProgress, RegistryAuth, RegistryCallOptions, RegistryEvent, RegistryProgress, RegistryResult } from './registry';
 
 export type InspectTarget = 'container' | 'image' | 'volume' | 'network';
@@ -287,6 +289,18 @@ export interface ContainerEngine {
   pullImage(reference: string, options?: RegistryCallOptions): Promise<RegistryResult>;
   /** `docker push` of one tag (latest when none); the same errors as pullImage. */
   pushImage(reference: string, options?: RegistryCallOptions): Promise<RegistryResult>;
+  /** A path in a container (running or not), through the archive API: no shell needed. */
+  statPath(containerId: string, path: string, options?: CallOptions): Promise<PathStat>;
+  /** The direct children of a folder in a container (the API sends the subtree: capped, see `truncated`). */
+  readDirectory(containerId: string, path: string, options?: ListOptions): Promise<DirectoryListing>;
+  readFile(containerId: string, path: string, options?: ReadFileOptions): Promise<Uint8Array>;
+  /** Writes a file, keeping an existing file's mode and owner. */
+  writeFile(containerId: string, path: string, content: Uint8Array, options?: CallOptions): Promise<void>;
+  createDirectory(containerId: string, path: string, options?: CallOptions): Promise<void>;
+  /** `docker cp container:path hostDir`; entries that would land outside hostDir are refused. */
+  copyFromContainer(containerId: string, containerPath: string, hostDir: string, options?: TransferOptions): Promise<ExtractResult>;
+  /** `docker cp hostPath container:dir`. */
+  copyToContainer(containerId: string, hostPath: string, containerDir: string, options?: TransferOptions): Promise<PackResult>;
   /** Creates a container from a ContainerCreate body (see `toCreateOptions`); the engine's warnings come back too. */
   createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }>;
   /** Runs a command in a running container with a hijacked stdin/stdout stream (`docker exec -i [-t]`). */

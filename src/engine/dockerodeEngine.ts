@@ -31,6 +31,8 @@ import { CancelledError, EngineUnavailableError, RequestFailedError, classifyErr
 import { openAttach, openExec, shellFor } from './session';
 import { createContainer } from './run';
 import { buildImage } from './build';
+import * as archive from './archive';
+import type { DirectoryListing, ExtractResult, ListOptions, PackResult, PathStat, ReadFileOptions, TransferOptions } from './archive';
 import { pullImage, pushImage } from './registry';
 import type { RegistryCallOptions, RegistryResult } from './registry';
 import type { BuildOptions, BuildRequest, BuildResult } from './build';
@@ -357,6 +359,34 @@ export class DockerodeEngine implements ContainerEngine {
 
   pushImage(reference: string, options: RegistryCallOptions = {}): Promise<RegistryResult> {
     return pushImage(this.docker, reference, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  statPath(containerId: string, path: string, options?: CallOptions): Promise<PathStat> {
+    return archive.statPath(this.docker, containerId, path, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  readDirectory(containerId: string, path: string, options?: ListOptions): Promise<DirectoryListing> {
+    return archive.readDirectory(this.docker, containerId, path, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  readFile(containerId: string, path: string, options?: ReadFileOptions): Promise<Uint8Array> {
+    return archive.readFile(this.docker, containerId, path, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  writeFile(containerId: string, path: string, content: Uint8Array, options?: CallOptions): Promise<void> {
+    return archive.writeFile(this.docker, containerId, path, content, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  createDirectory(containerId: string, path: string, options?: CallOptions): Promise<void> {
+    return archive.createDirectory(this.docker, containerId, path, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  copyFromContainer(containerId: string, containerPath: string, hostDir: string, options?: TransferOptions): Promise<ExtractResult> {
+    return archive.copyFromContainer(this.docker, containerId, containerPath, hostDir, { timeoutMs: this.defaultTimeoutMs, ...options });
+  }
+
+  copyToContainer(containerId: string, hostPath: string, containerDir: string, options?: TransferOptions): Promise<PackResult> {
+    return archive.copyToContainer(this.docker, containerId, hostPath, containerDir, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 
   createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }> {

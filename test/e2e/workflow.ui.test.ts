@@ -157,4 +157,51 @@ describe('Workflow (UI)', function () {
     await page.locator('.terminal-wrapper .xterm').first().waitFor({ timeout: 10_000 });
     await screenshot(page, 'build-task');
   });
+
+  it('opens a container file from the file browser, edits and saves it, and the engine reads the change back', async () => {
+    const { dockerd } = env();
+    const name = `berth-e2e-files-${Date.now().toString(36)}`;
+    const container = await runBusybox(dockerd.docker, name, ['sh', '-c', 'mkdir -p /data && echo original > /data/note.txt && exec sleep 600']);
+    containers.push(container);
+    const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
+    await row.waitFor({ timeout: 30_000 });
+    await contextMenu(page, row, 'Browse Container Files');
+    // The container's files become a folder of the Explorer, named after it.
+    const explorer = page.locator('.explorer-folders-view');
+    const folder = explorer.locator('.monaco-list-row', { hasText: `${name} (container)` }).first();
+    await folder.waitFor({ timeout: 60_000 });
+    const data = explorer.locator('.monaco-list-row', { hasText: /^data$/ }).first();
+    // Adding the folder makes the window a multi-root workspace, which restarts the extension
+    // host: the first expansion can come before Berth is back. Expand again until it lists.
+    for (let attempt = 0; !(await data.isVisible().catch(() => false)); attempt++) {
+      if (attempt === 15) throw new Error('the container folder never listed its files');
+      if ((await folder.getAttribute('aria-expanded')) === 'true') await folder.click();
+      await folder.click();
+      await data.waitFor({ timeout: 2_000 }).catch(() => undefined);
+    }
+    await data.click();
+    const note = explorer.locator('.monaco-list-row', { hasText: /^note\.txt$/ }).first();
+    await note.waitFor({ timeout: 30_000 });
+    await note.click();
+    const editor = page.locator('.editor-instance .monaco-editor .view-lines').first();
+    await editor.getByText('original').waitFor({ timeout: 20_000 });
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('edited in VS Code');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+S');
+    await page.locator('.tabs-container .tab.dirty').waitFor({ state: 'detached', timeout: 20_000 });
+    await screenshot(page, 'files');
+    // Read it back through the engine (the archive endpoint, as `docker cp` does), not through Berth.
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const tar = (await container.getArchive({ path: '/data/note.txt' })) as NodeJS.ReadableStream;
+      const chunks: Buffer[] = [];
+      for await (const chunk of tar) chunks.push(Buffer.from(chunk as Buffer));
+      const text = Buffer.concat(chunks).toString('latin1');
+      if (text.includes('edited in VS Code')) break;
+      if (Date.now() > deadline) assert.fail(`the container's file does not hold the edit: ${JSON.stringify(text.replace(/\0+/g, ' ').slice(0, 300))}`);
+      await page.waitForTimeout(300);
+    }
+  });
 });
