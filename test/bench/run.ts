@@ -15,6 +15,7 @@ import { performance } from 'node:perf_hooks';
 import type { PrivateDockerd } from '../harness/dockerd';
 import { buildBusyboxImage, dockerdUnavailableReason, startPrivateDockerd } from '../harness/dockerd';
 import { measureActivation } from './activation';
+import { measureBuild } from './build';
 import { measureExplorer } from './explorer';
 import { measureLint } from './lint';
 import { createContainers, measureList, removeContainers } from './listContainers';
@@ -108,7 +109,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  // `npm run bench -- list` runs only the named sections (sizes, activation, list, explorer, lint).
+  // `npm run bench -- list` runs only the named sections (sizes, activation, list, explorer, lint, build).
   const only = process.argv.slice(2);
   const selected = (name: string): boolean => only.length === 0 || only.includes(name);
 
@@ -223,6 +224,14 @@ async function main(): Promise<number> {
       standalone: true,
       async run() {
         const r = await measureLint(log);
+        rows.push(...r.rows);
+        Object.assign(extra, r.extra);
+      },
+    },
+    {
+      name: 'build',
+      async run() {
+        const r = await measureBuild({ dockerd: await engine(), workDir: join(workDir, 'build'), log });
         rows.push(...r.rows);
         Object.assign(extra, r.extra);
       },
