@@ -195,7 +195,7 @@ describe('Workflow (UI)', function () {
     // Read it back through the engine (the archive endpoint, as `docker cp` does), not through Berth.
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const tar = (await container.getArchive({ path: '/data/note.txt' })) as NodeJS.ReadableStream;
+      const tar = (await container.getArchive({ path: '/data/note.txt' }));
       const chunks: Buffer[] = [];
       for await (const chunk of tar) chunks.push(Buffer.from(chunk as Buffer));
       const text = Buffer.concat(chunks).toString('latin1');
