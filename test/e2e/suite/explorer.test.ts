@@ -125,6 +125,61 @@ describe('Berth in a real VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('runs a berth-build task defined in tasks.json, and a failing one marks the Dockerfile', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder, 'a workspace folder');
+    const tag = `berth-e2e/tasksjson:${Date.now().toString(36)}`;
+    const dir = vscode.Uri.joinPath(folder, 'tasks-e2e');
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'Dockerfile'), new TextEncoder().encode('FROM berth-test/busybox:latest\nLABEL stage=one\nCOPY missing.txt /missing.txt\n'));
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'ok', 'Dockerfile'), new TextEncoder().encode('FROM berth-test/busybox:latest\nLABEL from=tasks.json\n'));
+    const tasksJson = vscode.Uri.joinPath(folder, '.vscode', 'tasks.json');
+    await vscode.workspace.fs.writeFile(
+      tasksJson,
+      new TextEncoder().encode(
+        JSON.stringify({
+          version: '2.0.0',
+          tasks: [
+            { type: 'berth-build', label: 'e2e ok', dockerfile: 'tasks-e2e/ok/Dockerfile', tag, problemMatcher: ['$berth-build'] },
+            { type: 'berth-build', label: 'e2e failing', dockerfile: 'tasks-e2e/Dockerfile', tag: `${tag}-bad`, problemMatcher: ['$berth-build'] },
+          ],
+        }),
+      ),
+    );
+    try {
+      const find = async (label: string): Promise<vscode.Task> => {
+        for (let i = 0; i < 50; i++) {
+          const task = (await vscode.tasks.fetchTasks({ type: 'berth-build' })).find((t) => t.name === label);
+          if (task) return task;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        throw new Error(`tasks.json task "${label}" not found`);
+      };
+      const run = async (task: vscode.Task): Promise<number | undefined> => {
+        const ended = new Promise<number | undefined>((resolve) => {
+          const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+            if (e.execution.task.name === task.name) {
+              sub.dispose();
+              resolve(e.exitCode);
+            }
+          });
+        });
+        await vscode.tasks.executeTask(task);
+        return ended;
+      };
+      assert.equal(await run(await find('e2e ok')), 0);
+      assert.ok((await docker.listImages()).some((i) => (i.RepoTags ?? []).includes(tag)), 'the task built the image');
+      assert.equal(await run(await find('e2e failing')), 1);
+      const marked = await until('the problem matcher marking the Dockerfile', () =>
+        vscode.languages.getDiagnostics(vscode.Uri.joinPath(dir, 'Dockerfile')).find((d) => /missing\.txt/.test(d.message)),
+      );
+      assert.equal(marked.range.start.line, 2, 'the COPY line');
+    } finally {
+      await vscode.workspace.fs.delete(tasksJson);
+      await vscode.workspace.fs.delete(dir, { recursive: true });
+      await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
   it('refreshes on command', async () => {
     await vscode.commands.executeCommand('berth.containers.refresh');
     await until('resync after refresh', () => api.explorer.isSynced);
