@@ -18,6 +18,7 @@ import { measureActivation } from './activation';
 import { measureBuild } from './build';
 import { measureExplorer } from './explorer';
 import { measureLint } from './lint';
+import { measureLogs } from './logs';
 import { createContainers, measureList, removeContainers } from './listContainers';
 import type { Row } from './report';
 import { met, renderTable, toJson, writeJson } from './report';
@@ -109,7 +110,7 @@ async function main(): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  // `npm run bench -- list` runs only the named sections (sizes, activation, list, explorer, lint, build).
+  // `npm run bench -- list` runs only the named sections (sizes, activation, list, explorer, lint, build, logs).
   const only = process.argv.slice(2);
   const selected = (name: string): boolean => only.length === 0 || only.includes(name);
 
@@ -232,6 +233,14 @@ async function main(): Promise<number> {
       name: 'build',
       async run() {
         const r = await measureBuild({ dockerd: await engine(), workDir: join(workDir, 'build'), log });
+        rows.push(...r.rows);
+        Object.assign(extra, r.extra);
+      },
+    },
+    {
+      name: 'logs',
+      async run() {
+        const r = await measureLogs({ dockerd: await engine(), workDir: join(workDir, 'logs'), cleanup, log });
         rows.push(...r.rows);
         Object.assign(extra, r.extra);
       },
