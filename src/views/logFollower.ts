@@ -85,18 +85,16 @@ export class LineAssembler {
   }
 }
 
-/** The document text: one line per entry, stderr and stdout marked apart, timestamps on request. */
+/** One entry as a document line: stderr and stdout marked apart, the timestamp on request. */
+export function renderEntry(e: LogEntry, timestamps: boolean): string {
+  if (e.stream === 'note') return `── ${e.text} ──`;
+  const marker = e.stream === 'stderr' ? '[err]' : '[out]';
+  return timestamps && e.timestamp ? `${e.timestamp} ${marker} ${e.text}` : `${marker} ${e.text}`;
+}
+
+/** The document text: one line per entry. */
 export function renderLog(entries: readonly LogEntry[], timestamps: boolean): string {
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.stream === 'note') {
-      out.push(`── ${e.text} ──`);
-      continue;
-    }
-    const marker = e.stream === 'stderr' ? '[err]' : '[out]';
-    out.push(timestamps && e.timestamp ? `${e.timestamp} ${marker} ${e.text}` : `${marker} ${e.text}`);
-  }
-  return out.length > 0 ? `${out.join('\n')}\n` : '';
+  return entries.length > 0 ? `${entries.map((e) => renderEntry(e, timestamps)).join('\n')}\n` : '';
 }
 
 export class LogFollower implements Disposable {
@@ -168,13 +166,32 @@ export class LogFollower implements Disposable {
 
   private note(text: string): void {
     this.append({ stream: 'note', timestamp: '', text });
+    this.trim();
     this.changed();
   }
 
+  /** Each entry's document line, in both forms, made once: a re-render only joins them. */
+  private readonly rendered = { plain: [] as string[], stamped: [] as string[] };
+
   private append(entry: LogEntry): void {
     this.entries.push(entry);
+    this.rendered.plain.push(renderEntry(entry, false));
+    this.rendered.stamped.push(renderEntry(entry, true));
+  }
+
+  /** Drops the oldest lines beyond maxLines, once per batch: dropping one per line would copy the array each time. */
+  private trim(): void {
     const excess = this.entries.length - this.options.maxLines;
-    if (excess > 0) this.entries.splice(0, excess);
+    if (excess <= 0) return;
+    this.entries.splice(0, excess);
+    this.rendered.plain.splice(0, excess);
+    this.rendered.stamped.splice(0, excess);
+  }
+
+  /** The document text, as `renderLog(lines, timestamps)` would make it, from the lines made as they came. */
+  text(timestamps: boolean): string {
+    const lines = timestamps ? this.rendered.stamped : this.rendered.plain;
+    return lines.length > 0 ? `${lines.join('\n')}\n` : '';
   }
 
   private addLines(lines: ReadonlyArray<{ stream: LogStreamName; line: string }>): boolean {
@@ -190,6 +207,7 @@ export class LogFollower implements Disposable {
       this.append({ stream, timestamp, text });
       added = true;
     }
+    this.trim();
     return added;
   }
 

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { Config } from '../config';
 import type { EngineProvider } from '../EngineProvider';
 import type { ExplorerModel } from '../tree/ExplorerModel';
-import { LogFollower, renderLog } from './logFollower';
+import { LogFollower } from './logFollower';
 
 export const LOGS_SCHEME = 'berth-logs';
 export const LOG_LANGUAGE = 'berth-log';
@@ -85,7 +85,7 @@ export class LogsDocuments implements vscode.TextDocumentContentProvider, vscode
       session = created;
       follower.start();
     }
-    const text = renderLog(session.follower.lines, this.config.logsTimestamps);
+    const text = session.follower.text(this.config.logsTimestamps);
     return text || (session.follower.state === 'connecting' ? vscode.l10n.t('Connecting to the log…') : vscode.l10n.t('(no output yet)'));
   }
 

@@ -26,7 +26,7 @@ import { connectEngine, resolveEngineConnection } from '../../src/engine';
 import type { ContainerEngine } from '../../src/engine';
 import { formatMessage } from '../../src/l10n';
 import { ExplorerModel } from '../../src/tree/ExplorerModel';
-import { LogFollower, renderLog } from '../../src/views/logFollower';
+import { LogFollower } from '../../src/views/logFollower';
 import type { Row } from './report';
 import type { Cleanup, Log } from './util';
 import { median, sleep } from './util';
@@ -161,7 +161,7 @@ async function runOnce(mode: Mode, round: number, ctx: Context): Promise<RunResu
         renderTimer = setTimeout(() => {
           renderTimer = undefined;
           const t0 = performance.now();
-          const text = renderLog(f.lines, false);
+          const text = f.text(false);
           const took = performance.now() - t0;
           renders++;
           renderTotalMs += took;

@@ -73,7 +73,13 @@ describe('detail views on a real engine', function () {
     return follower;
   }
 
-  const text = (f: LogFollower): string => renderLog(f.lines, false);
+  // The follower's incremental text must equal rendering its lines afresh, with and without timestamps.
+  const text = (f: LogFollower): string => {
+    const fresh = renderLog(f.lines, false);
+    assert.equal(f.text(false), fresh);
+    assert.equal(f.text(true), renderLog(f.lines, true));
+    return fresh;
+  };
 
   it('opens with the last N lines, stdout and stderr apart', async () => {
     const c = await runBusybox(privateDockerd().docker, `berth-logs-tail-${Date.now().toString(36)}`, ['sh', '-c', 'for i in 1 2 3 4 5 6; do echo out-$i; done; sleep 0.3; echo oops >&2; exec sleep 300']);
@@ -110,6 +116,16 @@ describe('detail views on a real engine', function () {
     await c.remove({ force: true });
     await until('the removal', () => f.state === 'removed');
     assert.match(text(f), /── The container was removed\. ──\n$/);
+  });
+
+  it('keeps only the newest maxLines lines', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-logs-max-${Date.now().toString(36)}`, ['sh', '-c', 'sleep 1; seq 1 40; exec sleep 300']);
+    containers.push(c);
+    const follower = new LogFollower(() => Promise.resolve(engine), c.id, model, { tail: 100, maxLines: 5 }, formatMessage);
+    followers.push(follower);
+    follower.start();
+    await until('the last line', () => text(follower).includes('[out] 40\n'));
+    assert.equal(text(follower), '[out] 36\n[out] 37\n[out] 38\n[out] 39\n[out] 40\n');
   });
 
   it('says when the container is gone before it opens', async () => {
