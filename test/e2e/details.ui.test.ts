@@ -5,10 +5,9 @@
 import * as assert from 'node:assert/strict';
 import type Docker from 'dockerode';
 import type { FrameLocator, Page } from 'playwright-core';
-import { workbenchUrl } from '../harness/codeServer';
 import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
 import { env } from './hooks';
-import { contextMenu, openContainersView, openWorkbench, pane, screenshot, widenSideBar } from './page';
+import { contextMenu, explorerPage, pane, screenshot } from './page';
 
 /** Runs `sh -c script` in the container, as `docker exec` does, and waits for it to end. */
 async function exec(container: Docker.Container, script: string): Promise<void> {
@@ -45,26 +44,11 @@ async function runPalette(page: Page, title: string): Promise<void> {
 
 describe('Explorer filter and detail views (UI)', function () {
   this.timeout(180_000);
-  let page: Page;
-  const containers: Docker.Container[] = [];
-
-  beforeEach(async () => {
-    page = await env().browser.newPage();
-    const { codeServer, workspace } = env();
-    await openWorkbench(page, workbenchUrl(codeServer, workspace));
-    await openContainersView(page);
-    await widenSideBar(page, 560);
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await screenshot(page, `failure-${(this.currentTest.title || 'ui').replace(/\W+/g, '-')}`).catch(() => undefined);
-    }
-    await Promise.all(containers.splice(0).map((c) => c.remove({ force: true }).catch(() => undefined)));
-    await page.close();
-  });
+  const ui = explorerPage();
+  const containers = ui.containers;
 
   it('narrows the Containers view to what the filter matches, shows the filter in the header, and clears it in one click', async () => {
+    const page = ui.page();
     const { dockerd } = env();
     const suffix = Date.now().toString(36);
     const alpha = `berth-e2e-alpha-${suffix}`;
@@ -96,6 +80,7 @@ describe('Explorer filter and detail views (UI)', function () {
   });
 
   it('groups a compose project\'s containers under the project', async () => {
+    const page = ui.page();
     const { dockerd } = env();
     const suffix = Date.now().toString(36);
     const project = `shop${suffix}`;
@@ -114,6 +99,7 @@ describe('Explorer filter and detail views (UI)', function () {
   });
 
   it('shows a container\'s log, including lines it prints after the view opened', async () => {
+    const page = ui.page();
     const { dockerd } = env();
     const name = `berth-e2e-logs-${Date.now().toString(36)}`;
     const container = await runBusybox(dockerd.docker, name, ['sh', '-c', 'echo first-line; echo warning-line >&2; exec sleep 600']);
@@ -132,6 +118,7 @@ describe('Explorer filter and detail views (UI)', function () {
   });
 
   it('shows a container\'s isolation, its file changes and its inspect JSON', async () => {
+    const page = ui.page();
     const { dockerd } = env();
     const name = `berth-e2e-isolated-${Date.now().toString(36)}`;
     // Host networking is allowed by the network rule: the container only sleeps.
@@ -165,6 +152,7 @@ describe('Explorer filter and detail views (UI)', function () {
   });
 
   it('lists the layers of the busybox test image', async () => {
+    const page = ui.page();
     const row = pane(page, 'Images').locator('.monaco-list-row', { hasText: TEST_IMAGE }).first();
     await row.waitFor({ timeout: 30_000 });
     await contextMenu(page, row, 'Show Image Layers');
@@ -181,6 +169,7 @@ describe('Explorer filter and detail views (UI)', function () {
   });
 
   it('shows live stats of a running container against its memory limit', async () => {
+    const page = ui.page();
     const { dockerd } = env();
     const name = `berth-e2e-stats-${Date.now().toString(36)}`;
     containers.push(await runBusybox(dockerd.docker, name, ['sleep', '600'], { hostConfig: { Memory: 64 * 1024 * 1024 } }));

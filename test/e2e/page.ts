@@ -1,7 +1,9 @@
 /** Helpers for driving the VS Code workbench in Chromium as a user would. */
 import { join } from 'node:path';
+import type Docker from 'dockerode';
 import type { Locator, Page } from 'playwright-core';
-import { RESULTS } from './hooks';
+import { workbenchUrl } from '../harness/codeServer';
+import { RESULTS, env } from './hooks';
 
 /** Opens the workbench and waits until it is interactive. */
 export async function openWorkbench(page: Page, url: string): Promise<void> {
@@ -60,4 +62,38 @@ export async function contextMenu(page: Page, row: Locator, entry: string): Prom
   // highlighted, so Enter picks it, as a user would retry.
   await page.waitForTimeout(300);
   if (await item.isVisible()) await page.keyboard.press('Enter');
+}
+
+/**
+ * Mocha hooks for a UI test file: a fresh page on the workspace with the Containers view open and
+ * the side bar widened before each test; afterwards a screenshot of a failure, the test's
+ * containers removed and the page closed.
+ */
+export function explorerPage(): { page(): Page; readonly containers: Docker.Container[] } {
+  let current: Page | undefined;
+  const containers: Docker.Container[] = [];
+  beforeEach(async () => {
+    current = await env().browser.newPage();
+    const { codeServer, workspace } = env();
+    await openWorkbench(current, workbenchUrl(codeServer, workspace));
+    await openContainersView(current);
+    await widenSideBar(current, 560);
+  });
+  afterEach(async function () {
+    const page = current;
+    if (!page) return;
+    if (this.currentTest?.state === 'failed') {
+      await screenshot(page, `failure-${(this.currentTest.title || 'ui').replace(/\W+/g, '-')}`).catch(() => undefined);
+    }
+    await Promise.all(containers.splice(0).map((c) => c.remove({ force: true }).catch(() => undefined)));
+    await page.close();
+    current = undefined;
+  });
+  return {
+    page: () => {
+      if (!current) throw new Error('explorerPage(): no page outside a test');
+      return current;
+    },
+    containers,
+  };
 }
