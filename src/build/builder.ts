@@ -219,12 +219,12 @@ export class Builder implements vscode.Disposable {
     const line = failure.line !== undefined ? failure.line - 1 : failure.step !== undefined ? failingInstructionLine(text, failure.step) : undefined;
     const lines = text.split(/\r?\n/);
     const at = Math.min(Math.max(0, line ?? 0), Math.max(0, lines.length - 1));
-    out.writeLine(style.error(t('Build failed: {0}', failure.message)));
     if (!offerRun) {
       // In a task, a plain line for the `$berth-build` problem matcher marks the Dockerfile.
       out.writeLine(`${dockerfile.fsPath}:${at + 1}: error: ${failure.message.replace(/\s+/g, ' ')}`);
       return;
     }
+    out.writeLine(style.error(t('Build failed: {0}', failure.message)));
     const diagnostic = new vscode.Diagnostic(new vscode.Range(at, 0, at, (lines[at] ?? '').length), t('Build failed here: {0}', failure.message), vscode.DiagnosticSeverity.Error);
     diagnostic.source = 'berth build';
     this.diagnostics.set(dockerfile, [diagnostic]);

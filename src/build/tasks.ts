@@ -13,6 +13,9 @@ import type { Builder } from './builder';
 import { defaultTag } from './buildForm';
 import { OutputTerminal, style } from './outputTerminal';
 
+/** How long a task's terminal stays open after its last output, for the problem matcher. */
+const FINISH_DELAY_MS = 500;
+
 export interface BuildTaskDefinition extends vscode.TaskDefinition {
   type: 'berth-build';
   /** The Dockerfile, relative to the workspace folder. */
@@ -82,13 +85,14 @@ export class BerthTaskProvider implements vscode.TaskProvider {
       out.open = () => {
         originalOpen();
         if (!trustedOrExplain(out)) return;
-        body(out, cancel.token).then(
-          (code) => out.finish(code),
-          (error: unknown) => {
-            out.writeLine(style.error(classifyError(error).message));
-            out.finish(1);
-          },
-        );
+        // Close a moment after the last line, so the problem matcher has read all the output.
+        const finish = (code: number): void => {
+          setTimeout(() => out.finish(code), FINISH_DELAY_MS);
+        };
+        body(out, cancel.token).then(finish, (error: unknown) => {
+          out.writeLine(style.error(classifyError(error).message));
+          finish(1);
+        });
       };
       const originalClose = out.close.bind(out);
       out.close = () => {

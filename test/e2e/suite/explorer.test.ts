@@ -171,6 +171,7 @@ describe('Berth in a real VS Code', () => {
       assert.equal(await run(await find('e2e failing')), 1);
       const marked = await until('the problem matcher marking the Dockerfile', () =>
         vscode.languages.getDiagnostics(vscode.Uri.joinPath(dir, 'Dockerfile')).find((d) => /missing\.txt/.test(d.message)),
+        60_000,
       );
       assert.equal(marked.range.start.line, 2, 'the COPY line');
     } finally {
