@@ -41,10 +41,10 @@ describe('Workflow (UI)', function () {
     const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
     await row.waitFor({ timeout: 30_000 });
     await contextMenu(page, row, 'Open Shell in Container');
-    const terminal = page.locator('.terminal-wrapper .xterm').first();
+    const terminal = page.locator('.terminal-wrapper.active .xterm').first();
     await terminal.waitFor({ timeout: 30_000 });
     // xterm draws rows as DOM text here (no GPU); read them as a user reads the screen.
-    const screen = async (): Promise<string> => (await page.locator('.terminal-wrapper .xterm-rows').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+    const screen = async (): Promise<string> => (await page.locator('.terminal-wrapper.active .xterm-rows').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
     const until = async (what: string, test: (text: string) => boolean): Promise<string> => {
       const deadline = Date.now() + 20_000;
       for (;;) {
