@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import { pidAlive, sleep } from './time';
 
 export const TEST_IMAGE = 'berth-test/busybox:latest';
 export const BUSYBOX = '/bin/busybox';
@@ -48,18 +49,6 @@ function ping(socketPath: string): Promise<boolean> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function startPrivateDockerd(log: (m: string) => void = () => undefined): Promise<PrivateDockerd> {
   const reason = dockerdUnavailableReason();

@@ -14,6 +14,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pidAlive, sleep } from './time';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 export const HTPASSWD_BINARY = '/usr/bin/htpasswd';
@@ -70,18 +71,6 @@ function probe(port: number): Promise<number | undefined> {
   });
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A bcrypt htpasswd line (the only hash distribution accepts), the password on stdin rather than in argv. */
 function htpasswdLine(user: RegistryUser): string {

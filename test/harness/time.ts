@@ -14,3 +14,17 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, message: s
     clearTimeout(timer);
   }
 }
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Whether a process with this pid exists (signal 0 only checks). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
