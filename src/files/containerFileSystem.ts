@@ -14,30 +14,17 @@
  */
 import { posix } from 'node:path';
 import * as vscode from 'vscode';
-import type { CallOptions } from '../engine/ContainerEngine';
-import type { ArchiveError, DirectoryEntry, DirectoryListing, ExtractResult, ListOptions, PackResult, PathKind, PathStat, ReadFileOptions, TransferOptions } from '../engine/archive';
+import type { CallOptions, ContainerEngine } from '../engine/ContainerEngine';
+import type { ArchiveError, DirectoryEntry, DirectoryListing, PathKind, PathStat } from '../engine/archive';
 import { CancelledError, EngineUnavailableError, RequestFailedError } from '../engine/errors';
 
 export const CONTAINER_FILES_SCHEME = 'berth-container';
 
 /**
- * What the provider and the copy commands need from the engine. `ContainerEngine` implements it
- * with src/engine/archive.ts. Method names say "path"/"container" where a bare `stat` or `copy`
- * would read like the engine's other calls (`stats` is container metrics).
+ * What the provider and the copy commands need from the engine: its archive operations
+ * (src/engine/archive.ts), documented on `ContainerEngine`.
  */
-export interface ContainerFiles {
-  /** The path's own stat; a symlink is reported as one, with its resolved `linkTarget`. */
-  statPath(containerId: string, path: string, options?: CallOptions): Promise<PathStat>;
-  /** Direct children; `truncated` when the folder's subtree was too big to read to the end. */
-  readDirectory(containerId: string, path: string, options?: ListOptions): Promise<DirectoryListing>;
-  readFile(containerId: string, path: string, options?: ReadFileOptions): Promise<Uint8Array>;
-  writeFile(containerId: string, path: string, content: Uint8Array, options?: CallOptions): Promise<void>;
-  createDirectory(containerId: string, path: string, options?: CallOptions): Promise<void>;
-  /** Into the host folder `hostDir`, as `hostDir/<basename>`; unsafe entries are refused and listed. */
-  copyFromContainer(containerId: string, containerPath: string, hostDir: string, options?: TransferOptions): Promise<ExtractResult>;
-  /** A host file or folder into the existing container folder `containerDir`. */
-  copyToContainer(containerId: string, hostPath: string, containerDir: string, options?: TransferOptions): Promise<PackResult>;
-}
+export type ContainerFiles = Pick<ContainerEngine, 'statPath' | 'readDirectory' | 'readFile' | 'writeFile' | 'createDirectory' | 'copyFromContainer' | 'copyToContainer'>;
 
 export interface ContainerFileLocation {
   containerId: string;
