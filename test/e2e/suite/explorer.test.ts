@@ -125,7 +125,7 @@ describe('Berth in a real VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
-  it('runs berth-build tasks defined in tasks.json: one builds, a failing one ends with exit code 1', async () => {
+  it('runs a berth-build task defined in tasks.json, and a failing one marks the Dockerfile', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     assert.ok(folder, 'a workspace folder');
     const tag = `berth-e2e/tasksjson:${Date.now().toString(36)}`;
@@ -168,7 +168,14 @@ describe('Berth in a real VS Code', () => {
       };
       assert.equal(await run(await find('e2e ok')), 0);
       assert.ok((await docker.listImages()).some((i) => (i.RepoTags ?? []).includes(tag)), 'the task built the image');
+      // With the Dockerfile open, Berth's linter owns diagnostics for it too: the task's marking must survive that.
+      await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'Dockerfile'));
       assert.equal(await run(await find('e2e failing')), 1);
+      const marked = await until('the problem matcher marking the Dockerfile', () =>
+        vscode.languages.getDiagnostics(vscode.Uri.joinPath(dir, 'Dockerfile')).find((d) => /missing\.txt/.test(d.message)),
+        30_000,
+      );
+      assert.equal(marked.range.start.line, 2, 'the COPY line');
     } finally {
       await vscode.workspace.fs.delete(tasksJson);
       await vscode.workspace.fs.delete(dir, { recursive: true });
