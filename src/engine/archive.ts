@@ -124,6 +124,7 @@ export type ArchiveProblem =
 
 /** An archive failure with a reason the UI can word and map (404 → FileNotFound, and so on). */
 export class ArchiveError extends RequestFailedError {
+  static override readonly brand: string = 'ArchiveError';
   constructor(
     readonly problem: ArchiveProblem,
     /** The container path, or for `host-io` the host path. */

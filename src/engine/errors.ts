@@ -15,11 +15,38 @@ export type UnavailableReason =
   | 'bad-address' // the configured address or Docker context is not usable
   | 'other';
 
+/** Where an engine error records the brands of its class chain (a global symbol: shared by every bundle). */
+const BRANDS = Symbol.for('berth.engine-error.brands');
+
+/**
+ * The engine runs from its own bundle (dist/dockerodeEngine.js, loaded when first needed), so the
+ * extension's copy of these classes is not the one that threw. `instanceof` therefore checks a
+ * brand each class declares, not the prototype chain: an engine error is an instance of its class
+ * whichever bundle made it.
+ */
 export abstract class EngineError extends Error {
+  /** A name unique among engine errors; every subclass declares its own. */
+  static readonly brand: string = 'EngineError';
   abstract readonly kind: 'unavailable' | 'request-failed' | 'cancelled';
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (typeof value !== 'object' || value === null) return false;
+    const brands = (value as { [BRANDS]?: unknown })[BRANDS];
+    return Array.isArray(brands) && brands.includes(this.brand);
+  }
+
+  constructor(message: string) {
+    super(message);
+    const brands: string[] = [];
+    for (let c: unknown = new.target; typeof c === 'function' && c !== Error; c = Object.getPrototypeOf(c)) {
+      if (Object.hasOwn(c, 'brand')) brands.push((c as unknown as { brand: string }).brand);
+    }
+    Object.defineProperty(this, BRANDS, { value: brands });
+  }
 }
 
 export class EngineUnavailableError extends EngineError {
+  static override readonly brand: string = 'EngineUnavailableError';
   readonly kind = 'unavailable' as const;
   constructor(
     readonly reason: UnavailableReason,
@@ -32,6 +59,7 @@ export class EngineUnavailableError extends EngineError {
 }
 
 export class RequestFailedError extends EngineError {
+  static override readonly brand: string = 'RequestFailedError';
   readonly kind = 'request-failed' as const;
   constructor(
     readonly statusCode: number | undefined,
@@ -44,6 +72,7 @@ export class RequestFailedError extends EngineError {
 }
 
 export class CancelledError extends EngineError {
+  static override readonly brand: string = 'CancelledError';
   readonly kind = 'cancelled' as const;
   constructor() {
     super('cancelled');

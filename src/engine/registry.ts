@@ -83,6 +83,7 @@ export type RegistryFailureReason =
  * credentials on 'unauthorized').
  */
 export class RegistryError extends RequestFailedError {
+  static override readonly brand: string = 'RegistryError';
   constructor(
     statusCode: number | undefined,
     engineMessage: string,

@@ -88,6 +88,7 @@ export type SessionProblem = 'not-found' | 'not-running' | 'paused' | 'restartin
  * with `problem` saying which of the common cases it is.
  */
 export class SessionError extends RequestFailedError {
+  static override readonly brand: string = 'SessionError';
   constructor(
     readonly problem: SessionProblem,
     statusCode: number | undefined,

@@ -15,6 +15,9 @@ import Modem from 'docker-modem';
 import { Server as SshServer, utils as sshUtils } from 'ssh2';
 import { CancelledError, EngineUnavailableError, RequestFailedError, classifyError } from '../../src/engine/errors';
 import type { AnyEngineError, UnavailableReason } from '../../src/engine/errors';
+import type * as ErrorsModule from '../../src/engine/errors';
+import type * as RegistryModule from '../../src/engine/registry';
+import { RegistryError } from '../../src/engine/registry';
 
 function fixtureText(name: string): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
@@ -561,5 +564,47 @@ describe('classifyError', () => {
       assert.equal(failed.kind, 'request-failed');
       assert.equal(failed.name, 'RequestFailedError');
     });
+  });
+});
+
+describe('engine errors across bundles', () => {
+  // The engine is bundled apart from the extension (dist/dockerodeEngine.js), so an error it throws
+  // is made by another copy of these classes. A second copy of the modules stands in for it.
+  function secondCopy(): { errors: typeof ErrorsModule; registry: typeof RegistryModule } {
+    const paths = [require.resolve('../../src/engine/errors'), require.resolve('../../src/engine/registry')];
+    const saved = paths.map((p) => require.cache[p]);
+    for (const p of paths) delete require.cache[p];
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return { errors: require('../../src/engine/errors') as typeof ErrorsModule, registry: require('../../src/engine/registry') as typeof RegistryModule };
+    } finally {
+      paths.forEach((p, i) => {
+        const module = saved[i];
+        if (module) require.cache[p] = module;
+        else delete require.cache[p];
+      });
+    }
+  }
+
+  it('are instances of this copy\'s classes, by class and not by accident', () => {
+    const other = secondCopy();
+    assert.notEqual(other.errors.RequestFailedError, RequestFailedError, 'a real second copy');
+    const registryError = new other.registry.RegistryError(401, 'no basic auth credentials', 'unauthorized', '127.0.0.1:5000');
+    assert.ok(registryError instanceof RegistryError);
+    assert.ok(registryError instanceof RequestFailedError);
+    assert.ok(!(registryError instanceof CancelledError));
+    assert.ok(!(registryError instanceof EngineUnavailableError));
+    const plain = new other.errors.RequestFailedError(409, 'conflict');
+    assert.ok(plain instanceof RequestFailedError);
+    assert.ok(!(plain instanceof RegistryError), 'a parent is not an instance of its subclass');
+    assert.ok(new other.errors.CancelledError() instanceof CancelledError);
+    assert.ok(new other.errors.EngineUnavailableError('timeout', 'slow') instanceof EngineUnavailableError);
+    assert.ok(!(new Error('x') instanceof RequestFailedError));
+    assert.ok(!({ kind: 'cancelled' } instanceof CancelledError));
+    // classifyError keeps the foreign error as it is, subclass fields included.
+    const classified = classifyError(registryError);
+    assert.equal(classified, registryError);
+    assert.ok(classified instanceof RegistryError);
+    assert.equal(classified.reason, 'unauthorized');
   });
 });
