@@ -50,8 +50,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Nanoseconds since the epoch of an RFC 3339 timestamp with up to 9 fraction digits; undefined if it is not one. */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
+
 export function timestampNs(ts: string): bigint | undefined {
-  const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(ts);
+  const m = TIMESTAMP.exec(ts);
   if (!m) return undefined;
   const ms = Date.parse(`${m[1] ?? ''}${m[3] ?? ''}`);
   if (Number.isNaN(ms)) return undefined;
@@ -62,7 +64,9 @@ export function timestampNs(ts: string): bigint | undefined {
 export function splitTimestamp(line: string): { timestamp: string; text: string } {
   const space = line.indexOf(' ');
   const head = space < 0 ? line : line.slice(0, space);
-  if (timestampNs(head) === undefined) return { timestamp: '', text: line };
+  // Only the shape here: the engine writes one per line, and parsing each to nanoseconds would cost
+  // more than the rest of the line's handling. The follower parses the few it compares.
+  if (!TIMESTAMP.test(head) || Number.isNaN(Date.parse(head))) return { timestamp: '', text: line };
   return { timestamp: head, text: space < 0 ? '' : line.slice(space + 1) };
 }
 
@@ -102,8 +106,13 @@ export class LogFollower implements Disposable {
   private readonly listeners = new Set<() => void>();
   private readonly controller = new AbortController();
   private stateValue: FollowState = 'connecting';
-  /** The newest line shown (ns), to skip what a reopened stream repeats. */
-  private lastNs = 0n;
+  /** The newest line's timestamp, to skip what a reopened stream repeats. */
+  private lastTimestamp = '';
+  /**
+   * While set, lines at or before this time (ns) are repeats of what is shown: a reopened stream
+   * starts at the last whole second. Cleared by the first newer line, since the rest are newer too.
+   */
+  private skipUntilNs: bigint | undefined;
   private hold: Disposable | undefined;
   private eventSubscription: Disposable | undefined;
   private wake: ((reason: 'start' | 'destroy') => void) | undefined;
@@ -170,13 +179,16 @@ export class LogFollower implements Disposable {
     this.changed();
   }
 
-  /** Each entry's document line, in both forms, made once: a re-render only joins them. */
-  private readonly rendered = { plain: [] as string[], stamped: [] as string[] };
+  /**
+   * Each entry's document line, made once: a re-render only joins them. The timestamped form is
+   * kept only once it has been asked for.
+   */
+  private readonly rendered: { plain: string[]; stamped: string[] | undefined } = { plain: [], stamped: undefined };
 
   private append(entry: LogEntry): void {
     this.entries.push(entry);
     this.rendered.plain.push(renderEntry(entry, false));
-    this.rendered.stamped.push(renderEntry(entry, true));
+    this.rendered.stamped?.push(renderEntry(entry, true));
   }
 
   /** Drops the oldest lines beyond maxLines, once per batch: dropping one per line would copy the array each time. */
@@ -185,12 +197,13 @@ export class LogFollower implements Disposable {
     if (excess <= 0) return;
     this.entries.splice(0, excess);
     this.rendered.plain.splice(0, excess);
-    this.rendered.stamped.splice(0, excess);
+    this.rendered.stamped?.splice(0, excess);
   }
 
   /** The document text, as `renderLog(lines, timestamps)` would make it, from the lines made as they came. */
   text(timestamps: boolean): string {
-    const lines = timestamps ? this.rendered.stamped : this.rendered.plain;
+    if (timestamps && !this.rendered.stamped) this.rendered.stamped = this.entries.map((e) => renderEntry(e, true));
+    const lines = timestamps ? (this.rendered.stamped ?? []) : this.rendered.plain;
     return lines.length > 0 ? `${lines.join('\n')}\n` : '';
   }
 
@@ -198,11 +211,13 @@ export class LogFollower implements Disposable {
     let added = false;
     for (const { stream, line } of lines) {
       const { timestamp, text } = splitTimestamp(line);
-      const ns = timestampNs(timestamp);
-      if (ns !== undefined) {
-        // A reopened stream starts at the last whole second: skip what was already shown.
-        if (ns <= this.lastNs) continue;
-        this.lastNs = ns;
+      if (timestamp) {
+        if (this.skipUntilNs !== undefined) {
+          const ns = timestampNs(timestamp);
+          if (ns !== undefined && ns <= this.skipUntilNs) continue;
+          this.skipUntilNs = undefined;
+        }
+        this.lastTimestamp = timestamp;
       }
       this.append({ stream, timestamp, text });
       added = true;
@@ -220,11 +235,15 @@ export class LogFollower implements Disposable {
       try {
         const engine = await this.getEngine();
         // Nothing shown yet: the last N lines. Otherwise everything since the last line shown.
-        const since = Number(this.lastNs / 1_000_000_000n);
+        const lastNs = timestampNs(this.lastTimestamp);
+        this.skipUntilNs = lastNs;
         openedAtMs = Date.now();
         this.setState('following');
         this.changed();
-        const stream = engine.logs(this.containerId, this.lastNs === 0n ? { follow: true, tail: this.options.tail, timestamps: true, signal } : { follow: true, timestamps: true, since, signal });
+        const stream = engine.logs(
+          this.containerId,
+          lastNs === undefined ? { follow: true, tail: this.options.tail, timestamps: true, signal } : { follow: true, timestamps: true, since: Number(lastNs / 1_000_000_000n), signal },
+        );
         for await (const chunk of stream) {
           if (this.addLines(assembler.push(chunk))) this.changed();
         }
