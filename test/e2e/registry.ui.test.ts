@@ -65,13 +65,13 @@ describe('Registry (UI)', function () {
     const input = page.locator('.quick-input-widget input');
     const signIn = page.locator('.quick-input-widget', { hasText: `Sign in to ${registry.host}` });
     await signIn.waitFor({ timeout: 60_000 });
+    await screenshot(page, 'push-sign-in');
     await input.fill(user.username);
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget', { hasText: `Password or access token for ${user.username}` }).waitFor({ timeout: 10_000 });
     await input.fill(user.password);
     await page.keyboard.press('Enter');
     await page.locator('.statusbar-item', { hasText: `Pushed ${reference}` }).waitFor({ timeout: 120_000 });
-    await screenshot(page, 'push-done');
     assert.deepEqual(await registryTags(registry, user, 'berth/busybox'), ['ui']);
 
     // Gone locally, then pulled back from the Images view's title bar.
