@@ -44,11 +44,12 @@ export function activate(context: vscode.ExtensionContext): BerthApi | undefined
   try {
     services = createServices(context, log);
     const builder = new Builder(services);
-    const taskProvider = new BerthTaskProvider(services, builder);
+    const buildTasks = new BerthTaskProvider(services, builder, 'berth-build');
+    const runTasks = new BerthTaskProvider(services, builder, 'berth-run');
     context.subscriptions.push(
       builder,
-      vscode.tasks.registerTaskProvider('berth-build', taskProvider),
-      vscode.tasks.registerTaskProvider('berth-run', taskProvider),
+      vscode.tasks.registerTaskProvider(buildTasks.type, buildTasks),
+      vscode.tasks.registerTaskProvider(runTasks.type, runTasks),
       createExplorerViews(services),
       ...registerCommands(services, {
         ...engineCommands,

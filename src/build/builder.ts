@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { BuildEvent, BuildResult } from '../engine/ContainerEngine';
 import { failingInstructionLine } from '../engine/build';
 import { classifyError } from '../engine/errors';
+import { describeEngineError } from '../errorMessages';
 import type { Services } from '../services';
 import { validateReference } from '../commands/images';
 import { requireTrust } from '../commands/trust';
@@ -157,7 +158,12 @@ export class Builder implements vscode.Disposable {
     }
     const out = output;
     out.writeLine(style.dim(t('Building {0} from {1} (context {2})', settings.tag, vscode.workspace.asRelativePath(dockerfile), settings.contextDir)));
-    const engine = await this.services.engines.get();
+    // The terminal is open: whatever ends the build, it says so there too.
+    const fail = (error: unknown): never => {
+      out.writeLine(style.error(t('Build failed: {0}', describeEngineError(classifyError(error), this.services.engines.address(), t))));
+      throw error;
+    };
+    const engine = await this.services.engines.get().catch(fail);
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Building {0}', settings.tag), cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const subs = [token.onCancellationRequested(() => controller.abort()), run.token?.onCancellationRequested(() => controller.abort())];
@@ -192,7 +198,7 @@ export class Builder implements vscode.Disposable {
           out.writeLine(style.error(t('Build cancelled.')));
           return undefined;
         }
-        throw error;
+        return fail(error);
       } finally {
         for (const s of subs) s?.dispose();
       }

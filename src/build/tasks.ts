@@ -6,6 +6,7 @@
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
 import { classifyError } from '../engine/errors';
+import { describeEngineError } from '../errorMessages';
 import { parseDockerRun, toCreateOptions } from '../run/runOptions';
 import type { Services } from '../services';
 import { shortId } from '../tree/format';
@@ -48,14 +49,21 @@ function trustedOrExplain(out: OutputTerminal): boolean {
   return false;
 }
 
+/**
+ * The provider of one task type: VS Code asks each registered provider for tasks of its own type
+ * only, and reports (in the Tasks output, which it opens) any task of another type it returns.
+ */
 export class BerthTaskProvider implements vscode.TaskProvider {
   constructor(
     private readonly services: Services,
     private readonly builder: Builder,
+    readonly type: 'berth-build' | 'berth-run',
   ) {}
 
   /** One build task per Dockerfile in the workspace, so they show under Run Task without a tasks.json. */
   async provideTasks(): Promise<vscode.Task[]> {
+    // berth-run tasks exist only in tasks.json: there is nothing to detect.
+    if (this.type !== 'berth-build') return [];
     const tasks: vscode.Task[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/{Dockerfile,Containerfile}'), '**/node_modules/**', 50);
@@ -70,6 +78,7 @@ export class BerthTaskProvider implements vscode.TaskProvider {
 
   resolveTask(task: vscode.Task): vscode.Task | undefined {
     const definition = task.definition;
+    if (definition.type !== this.type) return undefined;
     if (definition.type === 'berth-build') return this.withExecution(task, (out, token) => this.runBuild(task, definition as BuildTaskDefinition, out, token), ['$berth-build']);
     if (definition.type === 'berth-run') return this.withExecution(task, (out, token) => this.runRun(task, definition as RunTaskDefinition, out, token), []);
     return undefined;
@@ -90,7 +99,7 @@ export class BerthTaskProvider implements vscode.TaskProvider {
           setTimeout(() => out.finish(code), FINISH_DELAY_MS);
         };
         body(out, cancel.token).then(finish, (error: unknown) => {
-          out.writeLine(style.error(classifyError(error).message));
+          out.writeLine(style.error(describeEngineError(classifyError(error), this.services.engines.address(), vscode.l10n.t)));
           finish(1);
         });
       };
@@ -140,19 +149,48 @@ export class BerthTaskProvider implements vscode.TaskProvider {
     const engine = await this.services.engines.get();
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
+    let unstarted: string | undefined;
     try {
       const created = await engine.createContainer(toCreateOptions(options, envFiles), options.name, { signal: controller.signal });
+      unstarted = created.id;
       for (const warning of created.warnings) out.writeLine(style.dim(warning));
-      await engine.containerAction(created.id, 'start', { signal: controller.signal });
-      out.writeLine(style.success(t('Started {0} ({1})', options.name ?? options.image, shortId(created.id))));
-      if (options.detach) return 0;
-      // In the foreground, the task shows the container's output until it exits.
-      for await (const chunk of engine.logs(created.id, { follow: true, signal: controller.signal })) out.write(chunk.text);
-      if (controller.signal.aborted) return 130;
-      const inspect = await engine.inspect('container', created.id);
-      const code = (inspect.State as { ExitCode?: number } | undefined)?.ExitCode ?? 0;
-      out.writeLine(style.dim(t('The container exited with code {0}.', code)));
-      return code;
+      const label = options.name ?? options.image;
+      if (options.detach) {
+        await engine.containerAction(created.id, 'start', { signal: controller.signal });
+        unstarted = undefined;
+        out.writeLine(style.success(t('Started {0} ({1})', label, shortId(created.id))));
+        return 0;
+      }
+      // In the foreground the task shows the container's output until it exits: attached before
+      // it starts, as `docker run` does, so nothing is missed and `--rm` cannot take the exit code.
+      const session = await engine.openAttach(created.id, { start: true, signal: controller.signal });
+      unstarted = undefined;
+      out.writeLine(style.success(t('Started {0} ({1})', label, shortId(created.id))));
+      const output = session.onOutput((chunk) => out.write(chunk.text.replace(/\r?\n/g, '\r\n')));
+      const stop = (): void => {
+        // Terminating the task stops the container, as Ctrl-C stops a foreground `docker run`.
+        session.close();
+        void engine.containerAction(created.id, 'stop').catch(() => undefined);
+      };
+      controller.signal.addEventListener('abort', stop, { once: true });
+      try {
+        const exit = await session.exited;
+        if (controller.signal.aborted) {
+          out.writeLine(style.dim(t('Stopping {0}…', label)));
+          return 130;
+        }
+        const code = exit.exitCode ?? 0;
+        out.writeLine(style.dim(t('The container exited with code {0}.', code)));
+        return code;
+      } finally {
+        controller.signal.removeEventListener('abort', stop);
+        output.dispose();
+        session.close();
+      }
+    } catch (error) {
+      // A container created but never started (a port taken, a bad command) would only be clutter.
+      if (unstarted !== undefined) await engine.removeContainer(unstarted, { force: true }).catch(() => undefined);
+      throw error;
     } finally {
       sub.dispose();
     }

@@ -1,12 +1,14 @@
 /** Image commands that need no registry: tag, remove and copy name. */
 import * as vscode from 'vscode';
 import type { ImageSummary } from '../engine/ContainerEngine';
-import { RequestFailedError } from '../engine/errors';
+import { RequestFailedError, classifyError } from '../engine/errors';
+import type { EngineUnavailableError } from '../engine/errors';
 import { shortId } from '../tree/format';
 import type { ExplorerNode, ImageNode } from '../tree/providers';
 import type { Services } from '../services';
 import { explainImageRemovalFailure, splitReference, validateReference } from './images';
 import type { CommandHandler } from './registry';
+import { showEngineError } from './registry';
 
 interface ImageTarget {
   image: ImageSummary;
@@ -67,18 +69,29 @@ const removeCommand: CommandHandler = async (services, clicked, selected) => {
   if ((await vscode.window.showWarningMessage(message, { modal: true, detail }, remove)) !== remove) return;
   const engine = await services.engines.get();
   const problems: string[] = [];
+  let unavailable: EngineUnavailableError | undefined;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: names.length === 1 ? t('Removing {0}…', names[0] ?? '') : t('Removing {0} images…', names.length) }, async () => {
     for (const target of targets) {
+      if (unavailable) break;
       try {
         // A tag removes that reference; a dangling image goes by id.
         await engine.removeImage(target.tag ?? target.image.id);
       } catch (error) {
         const name = target.tag ?? shortId(target.image.id);
-        const why = error instanceof RequestFailedError && error.statusCode === 409 ? explainImageRemovalFailure(error.engineMessage, t) : undefined;
-        problems.push(`${name}: ${why ?? (error instanceof Error ? error.message : String(error))}`);
+        const classified = classifyError(error);
+        if (classified.kind === 'unavailable') {
+          unavailable = classified;
+          continue;
+        }
+        const why = classified instanceof RequestFailedError && classified.statusCode === 409 ? explainImageRemovalFailure(classified.engineMessage, t) : undefined;
+        problems.push(`${name}: ${why ?? classified.message}`);
       }
     }
   });
+  if (unavailable) {
+    await showEngineError(services, unavailable, 'remove image');
+    return;
+  }
   if (problems.length > 0) {
     services.log.warn(`Remove image: ${problems.join('; ')}`);
     void vscode.window.showErrorMessage(problems.length === 1 ? t('Could not remove {0}', problems[0] ?? '') : t('Could not remove {0} images. {1}', problems.length, problems.join(' ')));

@@ -5,11 +5,13 @@
 import * as vscode from 'vscode';
 import type { ContainerAction, ContainerSummary } from '../engine/ContainerEngine';
 import { classifyError } from '../engine/errors';
+import type { EngineUnavailableError } from '../engine/errors';
 import type { ExplorerNode } from '../tree/providers';
 import type { Services } from '../services';
 import type { LifecycleVerb } from './lifecycle';
 import { appliesTo, failureSummary, progressTitle, removeQuestion, validContainerName } from './lifecycle';
 import type { CommandHandler } from './registry';
+import { showEngineError } from './registry';
 
 /** At most this many engine calls at once in a batch. */
 const CONCURRENCY = 4;
@@ -53,6 +55,8 @@ async function targets(services: Services, verb: LifecycleVerb, clicked: unknown
 async function runBatch(services: Services, verb: LifecycleVerb, containers: readonly ContainerSummary[], call: (c: ContainerSummary, signal: AbortSignal) => Promise<void>): Promise<void> {
   const t = vscode.l10n.t;
   const failures: Array<{ name: string; message: string }> = [];
+  /** An engine that cannot be reached fails every item the same way: stop, and say it once. */
+  let unavailable: EngineUnavailableError | undefined;
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: progressTitle(verb, containers.map((c) => c.name), t), cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     const subscription = token.onCancellationRequested(() => controller.abort());
@@ -65,7 +69,12 @@ async function runBatch(services: Services, verb: LifecycleVerb, containers: rea
             await call(c, controller.signal);
           } catch (error) {
             const classified = classifyError(error);
-            if (classified.kind !== 'cancelled') failures.push({ name: c.name, message: classified.message });
+            if (classified.kind === 'unavailable') {
+              unavailable ??= classified;
+              controller.abort();
+            } else if (classified.kind !== 'cancelled') {
+              failures.push({ name: c.name, message: classified.message });
+            }
           }
           done++;
           if (containers.length > 1) progress.report({ increment: 100 / containers.length, message: t('{0} of {1}', done, containers.length) });
@@ -76,6 +85,10 @@ async function runBatch(services: Services, verb: LifecycleVerb, containers: rea
       subscription.dispose();
     }
   });
+  if (unavailable) {
+    await showEngineError(services, unavailable, verb);
+    return;
+  }
   if (failures.length > 0) {
     services.log.warn(`${verb}: ${failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`);
     const showLog = t('Show Log');

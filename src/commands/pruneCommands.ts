@@ -5,11 +5,13 @@
 import * as vscode from 'vscode';
 import type { ContainerEngine } from '../engine/ContainerEngine';
 import { classifyError } from '../engine/errors';
+import type { EngineUnavailableError } from '../engine/errors';
 import { formatBytes } from '../tree/format';
 import type { Services } from '../services';
 import type { PruneItem, PruneScope } from './prune';
 import { describeItems, prunePlan, removalOrder, totalSize } from './prune';
 import type { CommandHandler } from './registry';
+import { showEngineError } from './registry';
 
 function scopeTitle(scope: PruneScope): string {
   const t = vscode.l10n.t;
@@ -89,6 +91,10 @@ function pruneCommand(scope: PruneScope): CommandHandler {
     if (answer !== confirm) return;
     const failures: string[] = [];
     let reclaimed = 0;
+    let removed = 0;
+    let cancelled = false;
+    /** An engine that cannot be reached fails every item the same way: stop, and say it once. */
+    let unavailable: EngineUnavailableError | undefined;
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: scopeTitle(scope), cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
       const sub = token.onCancellationRequested(() => controller.abort());
@@ -96,12 +102,21 @@ function pruneCommand(scope: PruneScope): CommandHandler {
         let done = 0;
         for (const stage of removalOrder(selected)) {
           for (const item of stage) {
-            if (controller.signal.aborted) return;
+            if (controller.signal.aborted) {
+              cancelled = unavailable === undefined;
+              return;
+            }
             try {
               reclaimed += await remove(engine, item, controller.signal);
+              removed++;
             } catch (error) {
               const classified = classifyError(error);
-              if (classified.kind !== 'cancelled') failures.push(`${item.label}: ${classified.message}`);
+              if (classified.kind === 'unavailable') {
+                unavailable = classified;
+                controller.abort();
+              } else if (classified.kind !== 'cancelled') {
+                failures.push(`${item.label}: ${classified.message}`);
+              }
             }
             done++;
             progress.report({ increment: 100 / selected.length, message: t('{0} of {1}', done, selected.length) });
@@ -111,6 +126,14 @@ function pruneCommand(scope: PruneScope): CommandHandler {
         sub.dispose();
       }
     });
+    if (unavailable) {
+      await showEngineError(services, unavailable, scopeTitle(scope));
+      return;
+    }
+    if (cancelled) {
+      void vscode.window.showInformationMessage(t('{0}: cancelled after removing {1} of {2} (reclaimed {3}).', scopeTitle(scope), removed, selected.length, formatBytes(reclaimed)));
+      return;
+    }
     if (failures.length > 0) {
       services.log.warn(`${scopeTitle(scope)}: ${failures.join('; ')}`);
       const showLog = t('Show Log');

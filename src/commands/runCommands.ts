@@ -8,7 +8,9 @@ import { classifyError } from '../engine/errors';
 import { runFailureKind } from '../engine/run';
 import { shortId } from '../tree/format';
 import type { ExplorerNode } from '../tree/providers';
+import type { InteractiveSession } from '../engine/ContainerEngine';
 import { attachTerminal } from '../terminal/containerTerminal';
+import type { SessionOpener } from '../terminal/containerTerminal';
 import { applyField, fieldText, runFields } from '../run/runForm';
 import type { RunField } from '../run/runForm';
 import { describeEnvFileError, emptyRunOptions, formatDockerRun, parseDockerRun, parseEnvFile, suggestedPorts, toCreateOptions } from '../run/runOptions';
@@ -106,25 +108,25 @@ async function run(services: Services, options: RunOptions, reopen: (o: RunOptio
   }
   const engine = await services.engines.get();
   const body = toCreateOptions(options, envFiles);
-  let id: string | undefined;
+  const interactive = options.interactive || options.tty;
+  /** Set while the container exists but has not started: a failure then removes it. */
+  let unstarted: string | undefined;
+  let started: { id: string; warnings: string[]; session: InteractiveSession | undefined };
   try {
-    const created = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Starting {0}…', options.name ?? options.image) }, async () => {
+    started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Starting {0}…', options.name ?? options.image) }, async () => {
       const c = await engine.createContainer(body, options.name, options.platform ? { platform: options.platform } : {});
-      id = c.id;
-      await engine.containerAction(c.id, 'start');
-      return c;
+      unstarted = c.id;
+      // Interactive: attach first, then start, as `docker run -it` does, so no early output is
+      // lost and a container that exits (and is removed) at once still shows what it printed.
+      let session: InteractiveSession | undefined;
+      if (interactive) session = await engine.openAttach(c.id, { start: true });
+      else await engine.containerAction(c.id, 'start');
+      unstarted = undefined;
+      return { id: c.id, warnings: c.warnings, session };
     });
-    for (const warning of created.warnings) services.log.warn(`Run ${options.image}: ${warning}`);
-    await remember(services, options);
-    if (options.interactive || options.tty) {
-      const [summary] = await engine.listContainers({ ids: [created.id] });
-      attachTerminal(engine, { id: created.id, name: summary?.name ?? shortId(created.id) }, services.log);
-    } else {
-      vscode.window.setStatusBarMessage(t('Started {0}', options.name ?? shortId(created.id)), 4000);
-    }
   } catch (error) {
     // A container created but not started (a port taken) would only be clutter: remove it.
-    if (id !== undefined) await engine.removeContainer(id, { force: true }).catch(() => undefined);
+    if (unstarted !== undefined) await engine.removeContainer(unstarted, { force: true }).catch(() => undefined);
     const kind = runFailureKind(error);
     const message = classifyError(error).message;
     services.log.error(`Run ${options.image}: ${message}`);
@@ -137,6 +139,30 @@ async function run(services: Services, options: RunOptions, reopen: (o: RunOptio
     } else {
       await showEngineError(services, error, `run ${options.image}`);
     }
+    return;
+  }
+  // The container runs: nothing below may remove it.
+  for (const warning of started.warnings) services.log.warn(`Run ${options.image}: ${warning}`);
+  await remember(services, options).catch((error: unknown) => services.log.warn(`Run ${options.image}: could not remember the options: ${classifyError(error).message}`));
+  const session = started.session;
+  if (session) {
+    // The engine names an unnamed container: show that name, as the Containers view does.
+    const listed = options.name ? undefined : await engine.listContainers({ ids: [started.id] }).catch(() => undefined);
+    const name = options.name ?? listed?.[0]?.name ?? shortId(started.id);
+    // The terminal takes the session opened above; a later re-attach opens a new one.
+    let pending: InteractiveSession | undefined = session;
+    const opener: SessionOpener = {
+      openExec: (id, spec, o) => engine.openExec(id, spec, o),
+      shellFor: (id, o) => engine.shellFor(id, o),
+      openAttach: (id, o) => {
+        const first = pending;
+        pending = undefined;
+        return first ? Promise.resolve(first) : engine.openAttach(id, o);
+      },
+    };
+    attachTerminal(opener, { id: started.id, name }, services.log);
+  } else {
+    vscode.window.setStatusBarMessage(t('Started {0}', options.name ?? shortId(started.id)), 4000);
   }
 }
 

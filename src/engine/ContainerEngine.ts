@@ -204,9 +204,9 @@ import type { ContainerCreateBody } from '../run/runOptions';
 import type { BuildOptions, BuildRequest, BuildResult } from './build';
 import type { RegistryCallOptions, RegistryResult } from './registry';
 import type { DirectoryListing, ExtractResult, ListOptions, PackResult, PathStat, ReadFileOptions, TransferOptions } from './archive';
-import type { ExecSpec, InteractiveSession } from './session';
+import type { AttachOptions, ExecSpec, InteractiveSession } from './session';
 
-export type { ExecSpec, InteractiveSession, SessionExit, SessionOutput } from './session';
+export type { AttachOptions, ExecSpec, InteractiveSession, SessionExit, SessionOutput } from './session';
 export type { BuildEvent, BuildFailure, BuildOptions, BuildRequest, BuildResult } from './build';
 export type { DirectoryEntry, DirectoryListing, ExtractResult, ListOptions, PackResult, PathKind, PathStat, ReadFileOptions, TransferOptions } from './archive';
 export type { LayerProgress, RegistryAuth, RegistryCallOptions, RegistryEvent, RegistryProgress, RegistryResult } from './registry';
@@ -305,8 +305,8 @@ export interface ContainerEngine {
   createContainer(body: ContainerCreateBody, name: string | undefined, options?: CallOptions & { platform?: string }): Promise<{ id: string; warnings: string[] }>;
   /** Runs a command in a running container with a hijacked stdin/stdout stream (`docker exec -i [-t]`). */
   openExec(containerId: string, spec: ExecSpec, options?: CallOptions): Promise<InteractiveSession>;
-  /** Attaches to a container's main process (`docker attach`). */
-  openAttach(containerId: string, options?: CallOptions): Promise<InteractiveSession>;
+  /** Attaches to a container's main process (`docker attach`); with `start`, attaches and then starts it (`docker start -a`). */
+  openAttach(containerId: string, options?: AttachOptions): Promise<InteractiveSession>;
   /** The container's shell: bash when it has one, else sh; a SessionError ("no-shell") when neither. */
   shellFor(containerId: string, options?: CallOptions): Promise<string[]>;
   /** `docker history`: the steps that made an image, newest first. */

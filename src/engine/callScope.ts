@@ -36,6 +36,11 @@ export class CallScope {
     return this.controller.signal;
   }
 
+  /** Aborts whatever still runs under this scope (the other requests of a call that failed). */
+  abort(): void {
+    this.controller.abort();
+  }
+
   /** Ends the timeout but keeps following the parent's cancellation (for streams). */
   stopTimer(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -50,17 +55,26 @@ export class CallScope {
 
 /**
  * Runs `fn` under a scope of the caller's signal and `timeoutMs`, and classifies what it throws
- * (a timeout as such, a cancellation as `CancelledError`).
+ * (a timeout as such, a cancellation as `CancelledError`). The call settles when the scope aborts
+ * even if `fn` does not heed the signal (some dockerode methods drop it), and a failed call aborts
+ * the requests it still has running.
  */
 export async function withCallScope<T>(options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined }, defaultTimeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   if (options.signal?.aborted) throw new CancelledError();
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const scope = new CallScope(options.signal, timeoutMs);
+  let onAbort = (): void => undefined;
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(Object.assign(new Error('The call was aborted.'), { name: 'AbortError' }));
+    scope.signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    return await fn(scope.signal);
+    return await Promise.race([fn(scope.signal), aborted]);
   } catch (error) {
+    scope.abort();
     throw classifyError(error, { timedOut: scope.timedOut, timeoutMs });
   } finally {
+    scope.signal.removeEventListener('abort', onAbort);
     scope.dispose();
   }
 }

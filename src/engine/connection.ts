@@ -617,6 +617,9 @@ const NEUTRAL_MODEM_KEYS: Readonly<Record<string, undefined>> = {
   ca: undefined,
   cert: undefined,
   key: undefined,
+  // docker-modem reads DOCKER_CLIENT_TIMEOUT into a per-request socket timeout, which would cut
+  // quiet event and log streams: Berth times its calls itself.
+  timeout: undefined,
 };
 
 /**

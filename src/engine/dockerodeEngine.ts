@@ -37,7 +37,7 @@ import { pullImage, pushImage } from './registry';
 import type { RegistryCallOptions, RegistryResult } from './registry';
 import type { BuildOptions, BuildRequest, BuildResult } from './build';
 import type { ContainerCreateBody } from '../run/runOptions';
-import type { ExecSpec, InteractiveSession } from './session';
+import type { AttachOptions, ExecSpec, InteractiveSession } from './session';
 import {
   JsonLineSplitter,
   LogDemuxer,
@@ -59,6 +59,15 @@ export interface DockerodeEngineOptions {
   /** docker-modem constructor options (socketPath, host/port/protocol, TLS material, ssh). */
   modem: Record<string, unknown>;
   defaultTimeoutMs: number;
+}
+
+/**
+ * A list answer as a list. docker-modem hands over a 200 body that is not JSON as a Buffer (an
+ * address that is some other HTTP server, a proxy's page): that is a failed request, not data.
+ */
+function listOf<T>(raw: unknown, what: string): T[] {
+  if (Array.isArray(raw)) return raw.filter((item): item is T => typeof item === 'object' && item !== null);
+  throw new RequestFailedError(undefined, `The engine answered the list of ${what} with something that is not a list. Is the address an engine's?`);
 }
 
 export class DockerodeEngine implements ContainerEngine {
@@ -97,29 +106,26 @@ export class DockerodeEngine implements ContainerEngine {
         if (options.ids.length === 0) return [];
         query.filters = JSON.stringify({ id: options.ids });
       }
-      const raw = (await this.docker.listContainers(query)) as RawContainer[];
-      return raw.map(toContainerSummary);
+      return listOf<RawContainer>(await this.docker.listContainers(query), 'containers').map(toContainerSummary);
     });
   }
 
   listImages(options?: CallOptions): Promise<ImageSummary[]> {
     return this.call(options, async (abortSignal) => {
-      const raw = (await this.docker.listImages({ all: false, abortSignal } as Docker.ListImagesOptions)) as RawImage[];
-      return raw.map(toImageSummary);
+      return listOf<RawImage>(await this.docker.listImages({ all: false, abortSignal } as Docker.ListImagesOptions), 'images').map(toImageSummary);
     });
   }
 
   listVolumes(options?: CallOptions): Promise<VolumeSummary[]> {
     return this.call(options, async (abortSignal) => {
-      const raw = (await this.docker.listVolumes({ abortSignal } as object)) as { Volumes?: RawVolume[] | null };
-      return (raw.Volumes ?? []).map(toVolumeSummary);
+      const raw = (await this.docker.listVolumes({ abortSignal } as object)) as { Volumes?: unknown } | null;
+      return listOf<RawVolume>(typeof raw === 'object' && raw !== null && !Buffer.isBuffer(raw) ? (raw.Volumes ?? []) : raw, 'volumes').map(toVolumeSummary);
     });
   }
 
   listNetworks(options?: CallOptions): Promise<NetworkSummary[]> {
     return this.call(options, async (abortSignal) => {
-      const raw = (await this.docker.listNetworks({ abortSignal } as object)) as RawNetwork[];
-      return raw.map(toNetworkSummary);
+      return listOf<RawNetwork>(await this.docker.listNetworks({ abortSignal } as object), 'networks').map(toNetworkSummary);
     });
   }
 
@@ -397,7 +403,7 @@ export class DockerodeEngine implements ContainerEngine {
     return openExec(this.docker, containerId, spec, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 
-  openAttach(containerId: string, options?: CallOptions): Promise<InteractiveSession> {
+  openAttach(containerId: string, options?: AttachOptions): Promise<InteractiveSession> {
     return openAttach(this.docker, containerId, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 

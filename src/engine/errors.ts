@@ -30,6 +30,8 @@ export abstract class EngineError extends Error {
   abstract readonly kind: 'unavailable' | 'request-failed' | 'cancelled';
 
   static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass that declares no brand of its own would answer for its parent's instances.
+    if (!Object.hasOwn(this, 'brand')) throw new TypeError(`${this.name} declares no brand of its own`);
     if (typeof value !== 'object' || value === null) return false;
     const brands = (value as { [BRANDS]?: unknown })[BRANDS];
     return Array.isArray(brands) && brands.includes(this.brand);

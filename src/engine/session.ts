@@ -165,11 +165,19 @@ export async function openExec(docker: Docker, containerId: string, spec: ExecSp
   });
 }
 
+export interface AttachOptions extends CallOptions {
+  /**
+   * Attach to a container that has not started yet, then start it (`docker start -a`, and what
+   * `docker run -it` does): nothing it prints is missed, even when it exits at once.
+   */
+  start?: boolean;
+}
+
 /**
  * Attaches to a running container's main process (stdin, stdout, stderr; no past logs). With a
- * TTY when the container was created with one.
+ * TTY when the container was created with one. With `start`, attaches first and then starts it.
  */
-export async function openAttach(docker: Docker, containerId: string, options: CallOptions = {}): Promise<InteractiveSession> {
+export async function openAttach(docker: Docker, containerId: string, options: AttachOptions = {}): Promise<InteractiveSession> {
   const path = `/containers/${encodeURIComponent(containerId)}`;
   // Waiting for the next exit is asked before attaching, as the CLI does, so an exit right after
   // attaching is not missed. It lives as long as the session, so it has its own controller.
@@ -186,7 +194,7 @@ export async function openAttach(docker: Docker, containerId: string, options: C
   );
   try {
     return await opening(options, async (signal) => {
-      const config = await runningContainer(docker, containerId, signal);
+      const config = options.start ? await containerConfig(docker, containerId, signal) : await runningContainer(docker, containerId, signal);
       const socket = await hijack(docker, `${path}/attach?`, { stream: true, stdin: true, stdout: true, stderr: true, logs: false }, signal, {
         200: true,
         101: true,
@@ -195,10 +203,14 @@ export async function openAttach(docker: Docker, containerId: string, options: C
         409: 'container not running',
         500: 'server error',
       });
-      // The engine accepts an attach to a container that stopped a moment ago and then just waits
-      // for its next start: check again, as `docker attach` does.
       try {
-        await runningContainer(docker, containerId, signal);
+        if (options.start) {
+          await dial(docker, { path: `${path}/start`, method: 'POST', abortSignal: signal, statusCodes: START_STATUS });
+        } else {
+          // The engine accepts an attach to a container that stopped a moment ago and then just
+          // waits for its next start: check again, as `docker attach` does.
+          await runningContainer(docker, containerId, signal);
+        }
       } catch (error) {
         socket.destroy();
         throw error;
@@ -257,6 +269,7 @@ export async function shellFor(docker: Docker, containerId: string, options: Cal
 const SHELLS = ['/bin/bash', '/usr/bin/bash', '/usr/local/bin/bash', '/bin/sh', '/usr/bin/sh'];
 
 const RESIZE_STATUS = { 200: true, 201: true, 400: 'bad parameter', 404: 'no such container or exec', 409: 'conflict', 500: 'not running' };
+const START_STATUS = { 204: true, 304: 'container already started', 404: 'no such container', 500: 'server error' };
 const INSPECT_STATUS = { 200: true, 404: 'no such container or exec', 500: 'server error' };
 
 // Go's os.FileMode bits, as the engine reports them in the path stat header. JS bitwise operators
@@ -330,6 +343,12 @@ async function containerState(docker: Docker, containerId: string, signal: Abort
 async function inspectState(docker: Docker, containerId: string, signal: AbortSignal): Promise<{ running: boolean; exitCode: number | undefined }> {
   const raw = await containerState(docker, containerId, signal);
   return { running: raw.State?.Running === true, exitCode: typeof raw.State?.ExitCode === 'number' ? raw.State.ExitCode : undefined };
+}
+
+/** The container's TTY settings, whatever its state. */
+async function containerConfig(docker: Docker, containerId: string, signal: AbortSignal): Promise<{ tty: boolean; openStdin: boolean }> {
+  const raw = await containerState(docker, containerId, signal);
+  return { tty: raw.Config?.Tty === true, openStdin: raw.Config?.OpenStdin === true };
 }
 
 /** The container's TTY settings, after checking that it runs (and is not paused). */

@@ -346,5 +346,36 @@ describe('interactive sessions on a private dockerd', function () {
       await out.waitFor(/late-16\n/);
       assert.deepEqual(await withTimeout(session.exited, 10_000, 'the container should exit'), { exitCode: 9, reason: 'exited' });
     });
+
+    it('with start, attaches before starting: a container that prints, exits and is removed at once shows all of it', async () => {
+      const c = await docker.createContainer({
+        name: unique('attach-start'),
+        Image: TEST_IMAGE,
+        Cmd: ['sh', '-c', 'echo first-$((1+1)); echo second >&2; exit 5'],
+        Tty: false,
+        OpenStdin: true,
+        Labels: { 'berth.test': '1' },
+        HostConfig: { NetworkMode: 'none', AutoRemove: true },
+      });
+      containers.push(c);
+      const session = track(await openAttach(docker, c.id, { start: true }));
+      const out = new Transcript(session);
+      assert.deepEqual(await withTimeout(session.exited, 15_000, 'the container should exit'), { exitCode: 5, reason: 'exited' });
+      await out.waitFor(/first-2\n/, 5_000, 0, 'stdout');
+      await out.waitFor(/second\n/, 5_000, 0, 'stderr');
+    });
+
+    it('with start, reports a start the engine refuses, and leaves the container unstarted', async () => {
+      const c = await docker.createContainer({
+        name: unique('attach-start-bad'),
+        Image: TEST_IMAGE,
+        Cmd: ['/no/such/program'],
+        Labels: { 'berth.test': '1' },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      containers.push(c);
+      await assert.rejects(openAttach(docker, c.id, { start: true }), (error: unknown) => error instanceof RequestFailedError && /no such file|not found/i.test(error.engineMessage));
+      assert.equal((await c.inspect()).State.Running, false);
+    });
   });
 });

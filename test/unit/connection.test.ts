@@ -1031,7 +1031,7 @@ describe('connection', () => {
   });
 
   describe('toModemOptions', () => {
-    const neutral = { socketPath: undefined, host: undefined, port: undefined, username: undefined, ca: undefined, cert: undefined, key: undefined };
+    const neutral = { socketPath: undefined, host: undefined, port: undefined, username: undefined, ca: undefined, cert: undefined, key: undefined, timeout: undefined };
     const files: Record<string, string> = { '/c/ca.pem': 'CA-PEM', '/c/cert.pem': 'CERT-PEM', '/c/key.pem': 'KEY-PEM' };
     const readFile = (p: string): string | undefined => files[p];
 
@@ -1127,7 +1127,7 @@ describe('connection', () => {
     describe('against the real docker-modem', () => {
       // docker-modem reads process.env itself on construction; these tests prove our options win.
       const saved: Record<string, string | undefined> = {};
-      const keys = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'SSH_AUTH_SOCK'];
+      const keys = ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_CERT_PATH', 'SSH_AUTH_SOCK', 'DOCKER_CLIENT_TIMEOUT'];
       beforeEach(() => {
         for (const k of keys) saved[k] = process.env[k];
         for (const k of keys) delete process.env[k];
@@ -1156,6 +1156,14 @@ describe('connection', () => {
         const m = modem(toModemOptions({ kind: 'unix', socketPath: '/srv/e.sock' }, readFile, {}));
         assert.equal(m.protocol, 'http');
         assert.equal(m.username, undefined);
+      });
+
+      it('ignores DOCKER_CLIENT_TIMEOUT, which would cut quiet event and log streams', () => {
+        process.env.DOCKER_HOST = 'tcp://elsewhere:2375';
+        process.env.DOCKER_CLIENT_TIMEOUT = '5';
+        const m = modem(toModemOptions({ kind: 'tcp', host: 'h', port: 2375 }, readFile, {}));
+        assert.equal(m.host, 'h');
+        assert.equal(m.timeout, undefined);
       });
 
       it('configures https with our certificates and host', () => {

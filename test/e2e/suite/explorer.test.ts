@@ -166,6 +166,10 @@ describe('Berth in a real VS Code', () => {
         await vscode.tasks.executeTask(task);
         return ended;
       };
+      // Each detected task once: only the berth-build provider detects tasks.
+      const detected = (await vscode.tasks.fetchTasks()).filter((t) => t.definition.type === 'berth-build' && t.source === 'berth').map((t) => t.name);
+      assert.ok(detected.includes('build Dockerfile'), `detected: ${detected.join(', ')}`);
+      assert.equal(new Set(detected).size, detected.length, `no task twice: ${detected.join(', ')}`);
       assert.equal(await run(await find('e2e ok')), 0);
       assert.ok((await docker.listImages()).some((i) => (i.RepoTags ?? []).includes(tag)), 'the task built the image');
       // With the Dockerfile open, Berth's linter owns diagnostics for it too: the task's marking must survive that.
