@@ -34,6 +34,8 @@ export interface RunTaskDefinition extends vscode.TaskDefinition {
   image: string;
   /** `docker run` flags, e.g. "-d --name web -p 8080:80" (read by Berth's parser, not a shell). */
   args?: string;
+  /** The command instead of the image's: the words after the image (read by Berth's parser, not a shell). */
+  command?: string;
 }
 
 function folderOf(task: vscode.Task): string | undefined {
@@ -137,7 +139,7 @@ export class BerthTaskProvider implements vscode.TaskProvider {
   private async runRun(task: vscode.Task, d: RunTaskDefinition, out: OutputTerminal, token: vscode.CancellationToken): Promise<number> {
     const t = vscode.l10n.t;
     const folder = folderOf(task);
-    const line = `${d.args ?? ''} ${d.image.startsWith('-') ? '-- ' : ''}${d.image}`;
+    const line = `${d.args ?? ''} ${d.image.startsWith('-') ? '-- ' : ''}${d.image} ${d.command ?? ''}`;
     const parsed = parseDockerRun(line, t, folder ? { cwd: folder, home: process.env.HOME } : {});
     if ('error' in parsed) {
       out.writeLine(style.error(parsed.error));

@@ -8,6 +8,30 @@ import type { BerthApi } from '../../../src/extension';
 const EXTENSION_ID = 'berth.berth';
 const TEST_IMAGE = 'berth-test/busybox:latest';
 
+/** A task from tasks.json, once VS Code has read the file and the provider has resolved it. */
+async function findTask(type: string, label: string): Promise<vscode.Task> {
+  for (let i = 0; i < 50; i++) {
+    const task = (await vscode.tasks.fetchTasks({ type })).find((t) => t.name === label);
+    if (task) return task;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`tasks.json task "${label}" not found`);
+}
+
+/** Runs a task to its end; its exit code. */
+async function runTask(task: vscode.Task): Promise<number | undefined> {
+  const ended = new Promise<number | undefined>((resolve) => {
+    const sub = vscode.tasks.onDidEndTaskProcess((e) => {
+      if (e.execution.task.name === task.name) {
+        sub.dispose();
+        resolve(e.exitCode);
+      }
+    });
+  });
+  await vscode.tasks.executeTask(task);
+  return ended;
+}
+
 function until<T>(what: string, probe: () => T | undefined, ms = 20_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const started = Date.now();
@@ -146,26 +170,8 @@ describe('Berth in a real VS Code', () => {
       ),
     );
     try {
-      const find = async (label: string): Promise<vscode.Task> => {
-        for (let i = 0; i < 50; i++) {
-          const task = (await vscode.tasks.fetchTasks({ type: 'berth-build' })).find((t) => t.name === label);
-          if (task) return task;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-        throw new Error(`tasks.json task "${label}" not found`);
-      };
-      const run = async (task: vscode.Task): Promise<number | undefined> => {
-        const ended = new Promise<number | undefined>((resolve) => {
-          const sub = vscode.tasks.onDidEndTaskProcess((e) => {
-            if (e.execution.task.name === task.name) {
-              sub.dispose();
-              resolve(e.exitCode);
-            }
-          });
-        });
-        await vscode.tasks.executeTask(task);
-        return ended;
-      };
+      const find = (label: string): Promise<vscode.Task> => findTask('berth-build', label);
+      const run = runTask;
       // Each detected task once: only the berth-build provider detects tasks.
       const detected = (await vscode.tasks.fetchTasks()).filter((t) => t.definition.type === 'berth-build' && t.source === 'berth').map((t) => t.name);
       assert.ok(detected.includes('build Dockerfile'), `detected: ${detected.join(', ')}`);
@@ -184,6 +190,36 @@ describe('Berth in a real VS Code', () => {
       await vscode.workspace.fs.delete(tasksJson);
       await vscode.workspace.fs.delete(dir, { recursive: true });
       await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+    }
+  });
+
+  it('runs berth-run tasks: in the foreground with --rm it ends with the container\'s exit code; detached it leaves the container running', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    assert.ok(folder, 'a workspace folder');
+    const name = `berth-e2e-runtask-${Date.now().toString(36)}`;
+    const tasksJson = vscode.Uri.joinPath(folder, '.vscode', 'tasks.json');
+    await vscode.workspace.fs.writeFile(
+      tasksJson,
+      new TextEncoder().encode(
+        JSON.stringify({
+          version: '2.0.0',
+          tasks: [
+            { type: 'berth-run', label: 'e2e run foreground', image: TEST_IMAGE, args: `--rm --name ${name}-fg --network none`, command: "sh -c 'echo from-task; exit 3'" },
+            { type: 'berth-run', label: 'e2e run detached', image: TEST_IMAGE, args: `-d --name ${name}-bg --network none`, command: 'sleep 300' },
+          ],
+        }),
+      ),
+    );
+    const find = (label: string): Promise<vscode.Task> => findTask('berth-run', label);
+    const run = runTask;
+    try {
+      assert.equal(await run(await find('e2e run foreground')), 3, 'the exit code of a container that --rm removes at once');
+      await assert.rejects(docker.getContainer(`${name}-fg`).inspect(), /no such container/i);
+      assert.equal(await run(await find('e2e run detached')), 0);
+      assert.equal((await docker.getContainer(`${name}-bg`).inspect()).State.Running, true);
+    } finally {
+      await vscode.workspace.fs.delete(tasksJson);
+      for (const suffix of ['fg', 'bg']) await docker.getContainer(`${name}-${suffix}`).remove({ force: true }).catch(() => undefined);
     }
   });
 
