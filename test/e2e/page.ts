@@ -97,3 +97,23 @@ export function explorerPage(): { page(): Page; readonly containers: Docker.Cont
     containers,
   };
 }
+
+/**
+ * The active terminal, read as a user reads the screen: xterm draws rows as DOM text here (no GPU).
+ * `until` waits for the screen to pass a test and fails with what it shows.
+ */
+export async function activeTerminal(page: Page): Promise<{ terminal: Locator; until: (what: string, test: (text: string) => boolean) => Promise<string> }> {
+  const terminal = page.locator('.terminal-wrapper.active .xterm').first();
+  await terminal.waitFor({ timeout: 30_000 });
+  const screen = async (): Promise<string> => (await page.locator('.terminal-wrapper.active .xterm-rows').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+  const until = async (what: string, test: (text: string) => boolean): Promise<string> => {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const text = await screen();
+      if (test(text)) return text;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${text}`);
+      await page.waitForTimeout(200);
+    }
+  };
+  return { terminal, until };
+}

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { runBusybox } from '../harness/dockerd';
 import { env } from './hooks';
-import { contextMenu, explorerPage, openContainersView, pane, screenshot } from './page';
+import { activeTerminal, contextMenu, explorerPage, openContainersView, pane, screenshot } from './page';
 
 describe('Workflow (UI)', function () {
   this.timeout(180_000);
@@ -41,19 +41,7 @@ describe('Workflow (UI)', function () {
     const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
     await row.waitFor({ timeout: 30_000 });
     await contextMenu(page, row, 'Open Shell in Container');
-    const terminal = page.locator('.terminal-wrapper.active .xterm').first();
-    await terminal.waitFor({ timeout: 30_000 });
-    // xterm draws rows as DOM text here (no GPU); read them as a user reads the screen.
-    const screen = async (): Promise<string> => (await page.locator('.terminal-wrapper.active .xterm-rows').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
-    const until = async (what: string, test: (text: string) => boolean): Promise<string> => {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const text = await screen();
-        if (test(text)) return text;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${text}`);
-        await page.waitForTimeout(200);
-      }
-    };
+    const { terminal, until } = await activeTerminal(page);
     // busybox sh's prompt as root.
     await until('the prompt', (text) => /# *$/m.test(text));
     await terminal.click();
@@ -61,6 +49,33 @@ describe('Workflow (UI)', function () {
     await page.keyboard.press('Enter');
     await until('the answer', (text) => /^berth-42 *$/m.test(text));
     await screenshot(page, 'shell');
+  });
+
+  it('runs an image interactively: its shell answers in a terminal, and exiting removes the container', async () => {
+    const page = ui.page();
+    const { dockerd } = env();
+    const image = pane(page, 'Images').locator('.monaco-list-row', { hasText: 'berth-test/busybox:latest' }).first();
+    await image.waitFor({ timeout: 30_000 });
+    const before = new Set((await dockerd.docker.listContainers({ all: true })).map((c) => c.Id));
+    await contextMenu(page, image, 'Run Image Interactively');
+    const { terminal, until } = await activeTerminal(page);
+    // Attached before it started: the image's sh greets with its prompt.
+    await until('the prompt', (text) => /# *$/m.test(text));
+    const created = (await dockerd.docker.listContainers({ all: true })).filter((c) => !before.has(c.Id));
+    assert.equal(created.length, 1, 'one new container');
+    const id = created[0]?.Id ?? '';
+    await terminal.click();
+    await page.keyboard.type('echo interactive-$((3*3))');
+    await page.keyboard.press('Enter');
+    await until('the answer', (text) => /^interactive-9 *$/m.test(text));
+    await page.keyboard.type('exit 0');
+    await page.keyboard.press('Enter');
+    // Run Interactively removes the container when it exits (--rm).
+    const deadline = Date.now() + 30_000;
+    while ((await dockerd.docker.listContainers({ all: true })).some((c) => c.Id === id)) {
+      if (Date.now() > deadline) throw new Error('the interactive container was not removed after it exited');
+      await page.waitForTimeout(250);
+    }
   });
 
   it('runs an image from its context menu through the run form, and the container appears running', async () => {
