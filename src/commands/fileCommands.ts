@@ -1,8 +1,9 @@
 /** Browse a container's files in the Explorer, and copy between the host and a container. */
+import { posix } from 'node:path';
 import * as vscode from 'vscode';
 import type { ContainerSummary } from '../engine/ContainerEngine';
 import { describeRefusal } from '../files/safeExtract';
-import { browseContainerFiles } from '../files/containerFileSystem';
+import { browseContainerFiles, isArchiveError } from '../files/containerFileSystem';
 import type { ExplorerNode } from '../tree/providers';
 import type { Services } from '../services';
 import type { CommandHandler } from './registry';
@@ -28,11 +29,24 @@ const copyFrom: CommandHandler = async (services, clicked) => {
   const t = vscode.l10n.t;
   const c = await container(services, clicked, t('Pick a container to copy from'));
   if (!c) return;
-  const path = await vscode.window.showInputBox({ title: t('Copy from {0}', c.name), prompt: t('The file or folder in the container'), value: '/', validateInput: (v) => (v.startsWith('/') ? undefined : t('Use an absolute path, starting with /.')) });
+  const path = await vscode.window.showInputBox({
+    title: t('Copy from {0}', c.name),
+    prompt: t('The file or folder in the container'),
+    placeHolder: '/etc/hosts',
+    validateInput: (v) => (!v.startsWith('/') ? t('Use an absolute path, starting with /.') : posix.normalize(v) === '/' ? t('Name a file or folder: the whole file system is too much to copy.') : undefined),
+  });
   if (!path) return;
   const target = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: t('Copy Here'), title: t('Where to copy {0}', path) });
   const hostDir = target?.[0];
   if (!hostDir) return;
+  // The copy lands as <folder>/<name>: one already there is merged into, its files replaced.
+  const name = posix.basename(posix.normalize(path));
+  const existing = vscode.Uri.joinPath(hostDir, name);
+  const exists = await vscode.workspace.fs.stat(existing).then(
+    () => true,
+    () => false,
+  );
+  if (exists && !(await confirmReplace(t('{0} already exists in {1}.', name, hostDir.fsPath)))) return;
   const engine = await services.engines.get();
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Copying {0} from {1}…', path, c.name), cancellable: true }, async (_p, token) => {
     const controller = new AbortController();
@@ -43,14 +57,25 @@ const copyFrom: CommandHandler = async (services, clicked) => {
       sub.dispose();
     }
   });
+  if (result.skipped.length > 0) services.log.info(`Copy from ${c.name}: skipped ${result.skipped.join(', ')} (devices, FIFOs or sockets, or links this system cannot make)`);
   if (result.refused.length > 0) {
     services.log.warn(`Copy from ${c.name}: ${result.refused.map((r) => describeRefusal(r.reason, r.name, t)).join(' ')}`);
     const show = t('Show Log');
     if ((await vscode.window.showWarningMessage(t('Copied {0} files; {1} entries were refused because they would land outside the target folder.', result.files, result.refused.length), show)) === show) services.log.show();
+  } else if (result.skipped.length > 0) {
+    const show = t('Show Log');
+    if ((await vscode.window.showInformationMessage(t('Copied {0} files from {1}; skipped {2} entries a folder cannot hold (devices, FIFOs, sockets).', result.files, c.name, result.skipped.length), show)) === show) services.log.show();
   } else {
     vscode.window.setStatusBarMessage(t('Copied {0} files from {1}', result.files, c.name), 4000);
   }
 };
+
+/** Asks before a copy merges into something already there; true to go on. */
+async function confirmReplace(message: string): Promise<boolean> {
+  const replace = vscode.l10n.t('Copy and Replace');
+  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail: vscode.l10n.t('Copying merges into it: files of the same name are replaced, others are kept.') }, replace);
+  return answer === replace;
+}
 
 const copyTo: CommandHandler = async (services, clicked) => {
   const t = vscode.l10n.t;
@@ -62,6 +87,15 @@ const copyTo: CommandHandler = async (services, clicked) => {
   const dir = await vscode.window.showInputBox({ title: t('Copy into {0}', c.name), prompt: t('The folder in the container'), value: '/tmp', validateInput: (v) => (v.startsWith('/') ? undefined : t('Use an absolute path, starting with /.')) });
   if (!dir) return;
   const engine = await services.engines.get();
+  const landing = posix.join(dir, posix.basename(source.path));
+  const exists = await engine.statPath(c.id, landing).then(
+    () => true,
+    (error: unknown) => {
+      if (isArchiveError(error) && error.problem === 'not-found') return false;
+      throw error;
+    },
+  );
+  if (exists && !(await confirmReplace(t('{0} already exists in {1}.', landing, c.name)))) return;
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: t('Copying into {0}…', c.name), cancellable: true }, async (_p, token) => {
     const controller = new AbortController();
     const sub = token.onCancellationRequested(() => controller.abort());
@@ -71,7 +105,13 @@ const copyTo: CommandHandler = async (services, clicked) => {
       sub.dispose();
     }
   });
-  vscode.window.setStatusBarMessage(t('Copied {0} files into {1}:{2}', result.files, c.name, dir), 4000);
+  if (result.skipped.length > 0) {
+    services.log.info(`Copy into ${c.name}: skipped ${result.skipped.join(', ')} (sockets, FIFOs or devices)`);
+    const show = t('Show Log');
+    if ((await vscode.window.showInformationMessage(t('Copied {0} files into {1}:{2}; skipped {3} entries a tar cannot carry (sockets, FIFOs, devices).', result.files, c.name, dir, result.skipped.length), show)) === show) services.log.show();
+  } else {
+    vscode.window.setStatusBarMessage(t('Copied {0} files into {1}:{2}', result.files, c.name, dir), 4000);
+  }
 };
 
 export const fileCommands: Readonly<Record<string, CommandHandler>> = {

@@ -433,8 +433,16 @@ async function put(docker: Docker, id: string, dir: string, body: Readable, scop
   meter.on('error', () => undefined);
   body.on('error', (error: unknown) => meter.destroy(error instanceof Error ? error : new Error(String(error))));
   body.pipe(meter);
-  // noOverwriteDirNonDir: never let a file entry replace a folder (or the reverse).
-  await dial<unknown>(docker, { method: 'PUT', id, path: dir, stream: false, body: meter, query: { noOverwriteDirNonDir: 'true' } }, scope.signal);
+  try {
+    // noOverwriteDirNonDir: never let a file entry replace a folder (or the reverse).
+    await dial<unknown>(docker, { method: 'PUT', id, path: dir, stream: false, body: meter, query: { noOverwriteDirNonDir: 'true' } }, scope.signal);
+  } catch (error) {
+    // The request is gone: nothing reads the body any more, so end it rather than leave its
+    // producer waiting for room that never comes.
+    meter.destroy();
+    body.destroy();
+    throw error;
+  }
 }
 
 function kindFromTarType(type: TarStream.Header['type'] | null | undefined): PathKind {
@@ -646,6 +654,8 @@ export function copyToContainer(docker: Docker, id: string, hostPath: string, co
     const root = resolve(hostPath);
     const rootStat = await host('stat', root, () => stat(root));
     const pack = tar.pack();
+    // Its failures reach us through the producer and the request; an 'error' event must not go unheard.
+    pack.on('error', () => undefined);
     const result: PackResult = { files: 0, directories: 0, symlinks: 0, bytes: 0, skipped: [] };
 
     // The producer stops when the request ends early (a refusal, a cancellation).
@@ -664,6 +674,8 @@ export function copyToContainer(docker: Docker, id: string, hostPath: string, co
       await put(docker, id, dir.path, pack as unknown as Readable, scope, options.onProgress);
     } catch (error) {
       producer.abort();
+      // Closes the entry being written, so the producer's wait for the pack ends.
+      pack.destroy();
       await producing;
       throw producerError instanceof HostFileError ? producerError : error;
     } finally {
@@ -705,19 +717,28 @@ async function addFile(pack: TarStream.Pack, path: string, header: TarHeader, si
   // Observed below; this keeps an early failure from being reported as unhandled meanwhile.
   packed.catch(() => undefined);
   const sink = pack.entry(header, (error) => settle(error));
+  // Its failure reaches us through the entry's callback above.
+  sink.on('error', () => undefined);
+  const size = header.size ?? 0;
   try {
-    for await (const chunk of createReadStream(path, { signal })) {
+    // Exactly the size the header promised: a file that grows meanwhile must not overrun its entry
+    // (one that shrinks fails the entry's size check).
+    const chunks = size > 0 ? createReadStream(path, { signal, start: 0, end: size - 1 }) : [];
+    for await (const chunk of chunks) {
       if (sink.destroyed) throw new Error('The archive was closed.');
       if (!sink.write(chunk as Buffer)) {
         await new Promise<void>((resolvePromise) => {
           const done = (): void => {
             sink.off('drain', done);
             sink.off('close', done);
+            signal.removeEventListener('abort', done);
             resolvePromise();
           };
           sink.on('drain', done);
           sink.on('close', done);
+          signal.addEventListener('abort', done, { once: true });
         });
+        if (signal.aborted) throw abortError();
       }
     }
   } catch (error) {

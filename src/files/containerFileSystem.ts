@@ -57,9 +57,27 @@ export function containerWorkspaceFolder(containerId: string, containerName: str
  * reveals the Explorer. The handler of `berth.containers.browseFiles`.
  */
 export async function browseContainerFiles(containerId: string, containerName: string, path = '/'): Promise<void> {
+  const t = vscode.l10n.t;
   const folder = containerWorkspaceFolder(containerId, containerName, path);
   const existing = vscode.workspace.workspaceFolders ?? [];
   if (!existing.some((f) => f.uri.toString() === folder.uri.toString())) {
+    // A window that is not a multi-root workspace becomes one, and VS Code restarts the extensions
+    // for that: say so before running builds, shells and tasks stop, and offer a new window.
+    if (vscode.workspace.workspaceFile === undefined) {
+      const here = t('Add to This Window');
+      const newWindow = t('Open in New Window');
+      const choice = await vscode.window.showInformationMessage(
+        t('Show the files of {0} in this window, or in a new one?', containerName),
+        { modal: true, detail: t('Adding a folder makes this window a multi-root workspace, and VS Code restarts extensions for that: running builds, shells and tasks stop.') },
+        here,
+        newWindow,
+      );
+      if (choice === newWindow) {
+        await vscode.commands.executeCommand('vscode.openFolder', folder.uri, { forceNewWindow: true });
+        return;
+      }
+      if (choice !== here) return;
+    }
     vscode.workspace.updateWorkspaceFolders(existing.length, 0, folder);
   }
   await vscode.commands.executeCommand('workbench.view.explorer');
@@ -90,7 +108,8 @@ function fileType(kind: PathKind): vscode.FileType {
   }
 }
 
-function isArchiveError(error: unknown): error is ArchiveError {
+/** An ArchiveError from the engine bundle, told apart without loading archive.ts (and tar-stream) here. */
+export function isArchiveError(error: unknown): error is ArchiveError {
   return error instanceof RequestFailedError && typeof (error as { problem?: unknown }).problem === 'string';
 }
 

@@ -361,9 +361,10 @@ export async function extractTar(stream: Readable, targetDir: string, signal?: A
         }
         // Owner-writable until the end, so the folder's own entries can still be written.
         if (!st) await host('mkdir', path, () => mkdir(path, { mode: mode | 0o700 }));
-        // The archive's `./` names the target folder itself, which is the user's: leave it as it is.
+        // A folder that was already there is the user's: its mode and times stay as they are (the
+        // archive's `./` names the target folder itself). Only folders made here take the archive's.
         if (path !== root) {
-          directories.push({ path, mode, mtime: header.mtime });
+          if (!st) directories.push({ path, mode, mtime: header.mtime });
           result.directories++;
         }
         continue;

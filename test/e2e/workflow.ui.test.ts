@@ -179,6 +179,10 @@ describe('Workflow (UI)', function () {
     const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
     await row.waitFor({ timeout: 30_000 });
     await contextMenu(page, row, 'Browse Container Files');
+    // The window is a single folder: Berth asks before making it a multi-root workspace.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.getByText(`Show the files of ${name} in this window, or in a new one?`).waitFor({ timeout: 10_000 });
+    await dialog.getByRole('button', { name: 'Add to This Window' }).click();
     // The container's files become a folder of the Explorer, named after it.
     const explorer = page.locator('.explorer-folders-view');
     const folder = explorer.locator('.monaco-list-row', { hasText: `${name} (container)` }).first();

@@ -23,8 +23,9 @@ import {
   writeFile,
 } from '../../src/engine/archive';
 import type { ArchiveProblem } from '../../src/engine/archive';
-import { CancelledError, EngineUnavailableError } from '../../src/engine/errors';
-import { runBusybox } from '../harness/dockerd';
+import { CancelledError, EngineUnavailableError, RequestFailedError } from '../../src/engine/errors';
+import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
+import { withTimeout } from '../harness/time';
 import { privateDockerd } from './hooks';
 
 function unique(prefix: string): string {
@@ -410,6 +411,32 @@ describe('container files over the archive API (private dockerd)', function () {
       const out = temp('from-big');
       await copyFromContainer(docker, running.id, '/data/big.bin', out);
       assert.ok(readFileSync(join(out, 'big.bin')).equals(content));
+    });
+
+    it('ends promptly when cancelled mid-upload of a big file, and when the engine refuses it mid-way', async () => {
+      const host = temp('to-cancel');
+      writeFileSync(join(host, 'big.bin'), randomBytes(64 * 1024 * 1024));
+      const controller = new AbortController();
+      const started = Date.now();
+      await assert.rejects(
+        withTimeout(
+          copyToContainer(docker, running.id, join(host, 'big.bin'), '/data', { signal: controller.signal, onProgress: (bytes) => bytes > 1024 * 1024 && controller.abort() }),
+          20_000,
+          'the cancelled copy to end',
+        ),
+        (error: unknown) => error instanceof CancelledError,
+      );
+      assert.ok(Date.now() - started < 20_000);
+      // A stopped container with a read-only root refuses the upload: the copy ends with that answer.
+      const readOnly = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['true'], Labels: { 'berth.test': '1' }, HostConfig: { NetworkMode: 'none', ReadonlyRootfs: true } });
+      try {
+        await assert.rejects(
+          withTimeout(copyToContainer(docker, readOnly.id, join(host, 'big.bin'), '/'), 60_000, 'the refused copy to end'),
+          (error: unknown) => error instanceof RequestFailedError,
+        );
+      } finally {
+        await readOnly.remove({ force: true });
+      }
     });
 
     it('refuses a missing container folder, a file as the folder, and a missing host path', async () => {

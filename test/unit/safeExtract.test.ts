@@ -5,7 +5,7 @@
  * /etc that must never exist), so a regression here cannot damage the machine.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
@@ -290,6 +290,18 @@ describe('extractTar on a temp folder', () => {
     assert.deepEqual(result.skipped, ['dev', 'fifo']);
     assert.deepEqual(tree(target), ['kept', 'taken']);
     assert.equal(statSync(target).mode, before);
+  });
+
+  it('leaves the mode of a folder that was already there alone (a project\'s tmp/ must not become 0777)', async () => {
+    mkdirSync(join(target, 'tmp'), { mode: 0o750 });
+    chmodSync(join(target, 'tmp'), 0o750);
+    const archive = await tarOf([dir('tmp/', 0o1777), file('tmp/new', 'n'), dir('fresh/', 0o700)]);
+    const result = await extractTar(Readable.from([archive]), target);
+    assert.deepEqual(result.refused, []);
+    assert.equal(statSync(join(target, 'tmp')).mode & 0o7777, 0o750);
+    assert.equal(readFileSync(join(target, 'tmp/new'), 'utf8'), 'n');
+    // The folder Berth made takes the archive's mode.
+    assert.equal(statSync(join(target, 'fresh')).mode & 0o7777, 0o700);
   });
 
   it('creates a missing target folder', async () => {
