@@ -229,8 +229,12 @@ export class LogFollower implements Disposable {
   private async run(): Promise<void> {
     const signal = this.controller.signal;
     let openedAtMs = Date.now();
+    /** Engine calls in a row that got no answer. */
+    let retries = 0;
     while (!signal.aborted) {
       const assembler = new LineAssembler();
+      /** The engine's answer when it refused the log outright. */
+      let refused: string | undefined;
       this.startedMeanwhile = false;
       try {
         const engine = await this.getEngine();
@@ -256,13 +260,36 @@ export class LogFollower implements Disposable {
           this.note(this.t('The container was removed.'));
           return;
         }
-        this.setState('failed');
-        this.note(this.t('The log stream failed: {0}. Berth tries again when the container runs.', classified.message));
+        if (classified instanceof RequestFailedError && classified.statusCode !== undefined) {
+          // The engine answered, and refuses: if the container runs, asking again would get the same
+          // answer (a logging driver it cannot read back, say).
+          refused = classified.message;
+        } else {
+          // Said once per outage, not at every attempt.
+          if (this.stateValue !== 'failed') this.note(this.t('The log stream failed: {0}. Berth tries again when the container runs.', classified.message));
+          this.setState('failed');
+        }
       }
       if (signal.aborted) return;
       // The engine ends a followed log when the container stops. It may already be running again.
       const { running, startedAtMs } = await this.isRunning();
       if (signal.aborted) return;
+      // Refused while it runs: final. Refused as it stops or goes ("dead or marked for removal"):
+      // wait for what comes next, as for any stop.
+      if (refused !== undefined && running === 'running') {
+        this.setState('failed');
+        this.note(this.t('The engine cannot show this log: {0}', refused));
+        return;
+      }
+      if (running === 'unknown') {
+        // The engine did not answer: it may be restarting. Ask again, less and less often, rather
+        // than wait for a start event that may have come while nobody listened.
+        this.setState('failed');
+        retries++;
+        await sleep(Math.min(30_000, 1000 * 2 ** Math.min(retries, 5)), signal);
+        continue;
+      }
+      retries = 0;
       if (running === 'gone') {
         this.setState('removed');
         this.note(this.t('The container was removed.'));
@@ -288,7 +315,8 @@ export class LogFollower implements Disposable {
     }
   }
 
-  private async isRunning(): Promise<{ running: 'running' | 'stopped' | 'gone'; startedAtMs: number }> {
+  /** 'unknown' when the engine did not answer (down, restarting, timed out). */
+  private async isRunning(): Promise<{ running: 'running' | 'stopped' | 'gone' | 'unknown'; startedAtMs: number }> {
     try {
       const engine = await this.getEngine();
       const inspect = await engine.inspect('container', this.containerId, { signal: this.controller.signal });
@@ -297,7 +325,8 @@ export class LogFollower implements Disposable {
       return { running: state?.Running ? 'running' : 'stopped', startedAtMs: Number.isNaN(startedAtMs) ? 0 : startedAtMs };
     } catch (error) {
       const classified = classifyError(error);
-      return { running: classified instanceof RequestFailedError && classified.statusCode === 404 ? 'gone' : 'stopped', startedAtMs: 0 };
+      if (classified instanceof RequestFailedError && classified.statusCode === 404) return { running: 'gone', startedAtMs: 0 };
+      return { running: classified.kind === 'unavailable' ? 'unknown' : 'stopped', startedAtMs: 0 };
     }
   }
 

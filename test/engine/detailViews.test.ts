@@ -128,6 +128,18 @@ describe('detail views on a real engine', function () {
     assert.equal(text(follower), '[out] 36\n[out] 37\n[out] 38\n[out] 39\n[out] 40\n');
   });
 
+  it('says once that the engine cannot show a log it refuses (log driver none), and stops asking', async () => {
+    const c = await runBusybox(privateDockerd().docker, `berth-logs-none-${Date.now().toString(36)}`, ['sleep', '300'], { hostConfig: { LogConfig: { Type: 'none', Config: {} } } });
+    containers.push(c);
+    const f = follow(c.id);
+    await until('the failure', () => f.state === 'failed');
+    // Long enough for several retries had it kept asking (it used to, every 2 s).
+    await sleep(4_500);
+    const log = text(f);
+    assert.equal((log.match(/──/g) ?? []).length, 2, `one note:\n${log}`);
+    assert.match(log, /^── The engine cannot show this log: .+ ──\n$/);
+  });
+
   it('says when the container is gone before it opens', async () => {
     const f = follow('0'.repeat(64));
     await until('the removal note', () => f.state === 'removed');
