@@ -291,8 +291,16 @@ export class DockerodeEngine implements ContainerEngine {
 
   async containerAction(id: string, action: ContainerAction, options?: ContainerActionOptions): Promise<void> {
     const grace = options?.graceSeconds;
-    // stop and restart wait for the container's own grace period: time the call beyond it.
-    const timeoutMs = options?.timeoutMs ?? (action === 'stop' || action === 'restart' ? this.defaultTimeoutMs + (grace ?? 10) * 1000 : undefined);
+    const waits = action === 'stop' || action === 'restart';
+    // stop and restart wait for the container's grace period (given, or its own --stop-timeout,
+    // else the engine's 10 s): time the call beyond it.
+    let waitSeconds = grace ?? 10;
+    if (waits && grace === undefined && options?.timeoutMs === undefined) {
+      const info = await this.inspect('container', id, options);
+      const own = (info.Config as { StopTimeout?: unknown } | undefined)?.StopTimeout;
+      if (typeof own === 'number' && own >= 0) waitSeconds = own;
+    }
+    const timeoutMs = options?.timeoutMs ?? (waits ? this.defaultTimeoutMs + waitSeconds * 1000 : undefined);
     try {
       await this.call({ ...options, ...(timeoutMs === undefined ? {} : { timeoutMs }) }, async (abortSignal) => {
         const container = this.docker.getContainer(id);

@@ -373,7 +373,8 @@ function num(value: unknown): number {
 
 function toCpuCounters(raw: RawCpuStats | null | undefined): CpuCounters {
   const online = raw?.online_cpus;
-  const perCpu = raw?.cpu_usage?.percpu_usage?.length ?? 0;
+  const list: unknown = raw?.cpu_usage?.percpu_usage;
+  const perCpu = Array.isArray(list) ? list.length : 0;
   return {
     totalUsage: num(raw?.cpu_usage?.total_usage),
     systemUsage: typeof raw?.system_cpu_usage === 'number' ? raw.system_cpu_usage : undefined,
@@ -390,11 +391,12 @@ export function isEmptyStatsSample(raw: RawStats): boolean {
 export function toStatsSample(raw: RawStats): StatsSample {
   const memory = raw.memory_stats;
   const usage = num(memory?.usage);
-  const memStats = memory?.stats ?? {};
+  const memStats = typeof memory?.stats === 'object' && memory.stats !== null ? memory.stats : {};
   // cgroup v1 also has a per-cgroup `inactive_file`; its hierarchical total is the one `docker stats` uses.
   const inactive = num(memStats.total_inactive_file ?? memStats.inactive_file);
   let network: StatsSample['network'];
-  const interfaces = Object.values(raw.networks ?? {});
+  // Engines differ, and a sample must never throw: anything not shaped as documented counts as absent.
+  const interfaces = typeof raw.networks === 'object' && raw.networks !== null ? Object.values(raw.networks) : [];
   if (interfaces.length > 0) {
     network = { rxBytes: 0, txBytes: 0 };
     for (const i of interfaces) {
@@ -403,15 +405,16 @@ export function toStatsSample(raw: RawStats): StatsSample {
     }
   }
   const blockIo = { readBytes: 0, writeBytes: 0 };
-  for (const entry of raw.blkio_stats?.io_service_bytes_recursive ?? []) {
+  const entries: unknown = raw.blkio_stats?.io_service_bytes_recursive;
+  for (const entry of Array.isArray(entries) ? (entries as Array<{ op?: unknown; value?: unknown } | null>) : []) {
     // cgroup v1 says "Read"/"Write", v2 "read"/"write".
-    const op = (entry.op ?? '').toLowerCase();
-    if (op === 'read') blockIo.readBytes += num(entry.value);
-    else if (op === 'write') blockIo.writeBytes += num(entry.value);
+    const op = typeof entry?.op === 'string' ? entry.op.toLowerCase() : '';
+    if (op === 'read') blockIo.readBytes += num(entry?.value);
+    else if (op === 'write') blockIo.writeBytes += num(entry?.value);
   }
   const pidsLimit = raw.pids_stats?.limit;
   return {
-    read: raw.read ?? '',
+    read: typeof raw.read === 'string' ? raw.read : '',
     cpu: toCpuCounters(raw.cpu_stats),
     precpu: toCpuCounters(raw.precpu_stats),
     memory: {

@@ -5,7 +5,7 @@ import type { ContainerEngine } from '../../src/engine/ContainerEngine';
 import { RequestFailedError, connectEngine, resolveEngineConnection } from '../../src/engine';
 import { explainImageRemovalFailure } from '../../src/commands/images';
 import { formatMessage } from '../../src/l10n';
-import { runBusybox } from '../harness/dockerd';
+import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
 import { privateDockerd } from './hooks';
 
 describe('container lifecycle on a real engine', function () {
@@ -52,6 +52,32 @@ describe('container lifecycle on a real engine', function () {
     await engine.containerAction(c.id, 'start');
     await engine.containerAction(c.id, 'kill');
     assert.equal((await c.inspect()).State.Running, false);
+  });
+
+  it('waits out a container\'s own stop timeout when stopping it, beyond the engine\'s 10 s default', async () => {
+    // An engine client whose calls time out after 1 s: 1 s + 10 s is less than the 12 s this stop takes.
+    const resolution = resolveEngineConnection(privateDockerd().host, {});
+    assert.ok(resolution.ok);
+    const quick = await connectEngine(resolution, 1_000, {});
+    try {
+      const created = await privateDockerd().docker.createContainer({
+        name: `berth-life-slow-${Date.now().toString(36)}`,
+        Image: TEST_IMAGE,
+        // sleep as PID 1 ignores SIGTERM: the engine waits the whole stop timeout, then kills.
+        Cmd: ['sleep', '300'],
+        StopTimeout: 12,
+        Labels: { 'berth.test': '1' },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      containers.push(created);
+      await created.start();
+      const started = Date.now();
+      await quick.containerAction(created.id, 'stop');
+      assert.ok(Date.now() - started >= 11_000, 'the engine waited the stop timeout');
+      assert.equal((await created.inspect()).State.Running, false);
+    } finally {
+      quick.dispose();
+    }
   });
 
   it('renames, refusing a name in use', async () => {

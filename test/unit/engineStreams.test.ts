@@ -302,6 +302,22 @@ describe('toStatsSample', () => {
     assert.equal(isEmptyStatsSample(podmanSparse), false);
     assert.equal(isEmptyStatsSample({}), false);
   });
+
+  it('never throws on a sample shaped otherwise than documented: odd fields count as absent', () => {
+    const odd: unknown[] = [
+      {},
+      { networks: null, blkio_stats: { io_service_bytes_recursive: 'x' }, memory_stats: { stats: null } },
+      { networks: 'eth0', blkio_stats: { io_service_bytes_recursive: [null, { op: 7, value: 'x' }, { op: 'Read', value: 10 }] } },
+      { cpu_stats: { cpu_usage: { percpu_usage: 'many' }, online_cpus: 'two' }, read: 5, pids_stats: { limit: 'none' } },
+      { memory_stats: { usage: 'lots', stats: 'x' }, networks: { eth0: null } },
+    ];
+    for (const raw of odd) {
+      const sample = toStatsSample(raw as RawStats);
+      assert.equal(typeof sample.read, 'string');
+      assert.ok(Number.isFinite(sample.memory.usage) && Number.isFinite(sample.blockIo.readBytes) && sample.cpu.onlineCpus >= 1, JSON.stringify(raw));
+    }
+    assert.equal(toStatsSample(odd[2] as RawStats).blockIo.readBytes, 10);
+  });
 });
 
 describe('toImageHistoryEntry', () => {
