@@ -592,9 +592,41 @@ export function writeFile(docker: Docker, id: string, path: string, content: Uin
       mtime: new Date(),
     };
     const pack = tar.pack();
-    pack.entry(header, Buffer.from(content.buffer, content.byteOffset, content.byteLength));
-    pack.finalize();
-    await put(docker, id, dir, pack as unknown as Readable, scope);
+    pack.on('error', () => undefined);
+    const body = Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    // In slices, so the upload's idle timer sees it move on a slow link (one 15 MB write is one tick).
+    const producing = (async (): Promise<void> => {
+      const sink = pack.entry(header);
+      sink.on('error', () => undefined);
+      for (let at = 0; at < body.length; at += WRITE_SLICE_BYTES) {
+        if (!sink.write(body.subarray(at, at + WRITE_SLICE_BYTES))) await roomIn(sink, scope.signal);
+        if (sink.destroyed || scope.signal.aborted) return;
+      }
+      sink.end(undefined);
+      pack.finalize();
+    })();
+    try {
+      await put(docker, id, dir, pack as unknown as Readable, scope);
+    } finally {
+      await producing;
+    }
+  });
+}
+
+const WRITE_SLICE_BYTES = 64 * 1024;
+
+/** Waits until a tar entry takes more, is closed, or the signal aborts. */
+function roomIn(sink: ReturnType<TarStream.Pack['entry']>, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolvePromise) => {
+    const done = (): void => {
+      sink.off('drain', done);
+      sink.off('close', done);
+      signal.removeEventListener('abort', done);
+      resolvePromise();
+    };
+    sink.on('drain', done);
+    sink.on('close', done);
+    signal.addEventListener('abort', done, { once: true });
   });
 }
 
@@ -727,17 +759,7 @@ async function addFile(pack: TarStream.Pack, path: string, header: TarHeader, si
     for await (const chunk of chunks) {
       if (sink.destroyed) throw new Error('The archive was closed.');
       if (!sink.write(chunk as Buffer)) {
-        await new Promise<void>((resolvePromise) => {
-          const done = (): void => {
-            sink.off('drain', done);
-            sink.off('close', done);
-            signal.removeEventListener('abort', done);
-            resolvePromise();
-          };
-          sink.on('drain', done);
-          sink.on('close', done);
-          signal.addEventListener('abort', done, { once: true });
-        });
+        await roomIn(sink, signal);
         if (signal.aborted) throw abortError();
       }
     }

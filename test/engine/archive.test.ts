@@ -238,6 +238,15 @@ describe('container files over the archive API (private dockerd)', function () {
       assert.equal(await sh(running, 'cat /data/owned/n.txt; stat -c %a:%u:%g /data/owned/n.txt'), 'ü\n644:7:8\n');
     });
 
+    it('writes a file of several megabytes (sent in slices) and an empty one, unchanged', async () => {
+      const big = randomBytes(3 * 1024 * 1024 + 17);
+      await writeFile(docker, running.id, '/data/big-write.bin', big);
+      const back = await readFile(docker, running.id, '/data/big-write.bin');
+      assert.equal(createHash('sha256').update(back).digest('hex'), createHash('sha256').update(big).digest('hex'));
+      await writeFile(docker, running.id, '/data/empty.txt', new Uint8Array(0));
+      assert.equal((await readFile(docker, running.id, '/data/empty.txt')).byteLength, 0);
+    });
+
     it('overwrites an existing file keeping its mode and owner, and writes through a symlink', async () => {
       await writeFile(docker, running.id, '/data/a.txt', Buffer.from('changed\n'));
       assert.equal(await sh(running, 'cat /data/a.txt; stat -c %a:%u:%g /data/a.txt'), 'changed\n640:12:34\n');
