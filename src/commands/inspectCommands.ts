@@ -64,7 +64,7 @@ async function resolveTarget(services: Services, arg: unknown, target: InspectTa
   const items = await candidates(services, target, options.running === true);
   if (items.length === 0) {
     void vscode.window.showInformationMessage(
-      options.running ? vscode.l10n.t('No container is running.') : vscode.l10n.t('There is nothing to pick: the engine has no {0}s.', target),
+      options.running ? vscode.l10n.t('No container is running.') : { container: vscode.l10n.t('There is nothing to pick: the engine has no containers.'), image: vscode.l10n.t('There is nothing to pick: the engine has no images.'), volume: vscode.l10n.t('There is nothing to pick: the engine has no volumes.'), network: vscode.l10n.t('There is nothing to pick: the engine has no networks.') }[target],
     );
     return undefined;
   }

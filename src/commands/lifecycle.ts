@@ -70,8 +70,31 @@ export function validContainerName(name: string, t: Translate): string | undefin
   return undefined;
 }
 
+/** The verb as the user reads it in a sentence ("resume", not the API's "unpause"), translated. */
+export function verbPhrase(verb: LifecycleVerb, t: Translate): string {
+  switch (verb) {
+    case 'start':
+      return t('start');
+    case 'stop':
+      return t('stop');
+    case 'restart':
+      return t('restart');
+    case 'pause':
+      return t('pause');
+    case 'unpause':
+      return t('resume');
+    case 'kill':
+      return t('kill');
+    case 'remove':
+      return t('remove');
+    case 'rename':
+      return t('rename');
+  }
+}
+
 /** One line per failure, for a single message after a batch. */
 export function failureSummary(verb: LifecycleVerb, failures: ReadonlyArray<{ name: string; message: string }>, total: number, t: Translate): string {
-  const head = total === 1 ? t('Could not {0} {1}: {2}', verb, failures[0]?.name ?? '', failures[0]?.message ?? '') : t('Could not {0} {1} of {2} containers.', verb, failures.length, total);
+  const phrase = verbPhrase(verb, t);
+  const head = total === 1 ? t('Could not {0} {1}: {2}', phrase, failures[0]?.name ?? '', failures[0]?.message ?? '') : t('Could not {0} {1} of {2} containers.', phrase, failures.length, total);
   return total === 1 ? head : `${head} ${failures.map((f) => `${f.name}: ${f.message}`).join('; ')}`;
 }

@@ -9,7 +9,7 @@ import type { EngineUnavailableError } from '../engine/errors';
 import type { ExplorerNode } from '../tree/providers';
 import type { Services } from '../services';
 import type { LifecycleVerb } from './lifecycle';
-import { appliesTo, failureSummary, progressTitle, removeQuestion, validContainerName } from './lifecycle';
+import { appliesTo, failureSummary, progressTitle, removeQuestion, validContainerName, verbPhrase } from './lifecycle';
 import type { CommandHandler } from './registry';
 import { showEngineError } from './registry';
 
@@ -38,16 +38,16 @@ async function targets(services: Services, verb: LifecycleVerb, clicked: unknown
   const list = all.length > 0 || services.model.isSynced ? all : await (await services.engines.get()).listContainers();
   const candidates = list.filter((c) => appliesTo(verb, c.state)).sort((a, b) => a.name.localeCompare(b.name));
   if (candidates.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No container to {0}.', verb));
+    void vscode.window.showInformationMessage(vscode.l10n.t('No container to {0}.', verbPhrase(verb, vscode.l10n.t)));
     return [];
   }
   const items = candidates.map((c) => ({ label: c.name, description: `${c.image} · ${c.status}`, container: c }));
-  const placeHolder = vscode.l10n.t('Pick the containers to {0}', verb);
+  const placeHolder = vscode.l10n.t('Pick the containers to {0}', verbPhrase(verb, vscode.l10n.t));
   if (many) {
     const picked = await vscode.window.showQuickPick(items, { placeHolder, canPickMany: true, matchOnDescription: true });
     return (picked ?? []).map((p) => p.container);
   }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Pick the container to {0}', verb), matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: vscode.l10n.t('Pick the container to {0}', verbPhrase(verb, vscode.l10n.t)), matchOnDescription: true });
   return picked ? [picked.container] : [];
 }
 

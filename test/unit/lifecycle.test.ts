@@ -47,6 +47,8 @@ describe('container lifecycle rules', () => {
 
   it('sums up failures in one message', () => {
     assert.equal(failureSummary('stop', [{ name: 'web', message: 'boom' }], 1, formatMessage), 'Could not stop web: boom');
+    // The API's unpause reads as resume.
+    assert.equal(failureSummary('unpause', [{ name: 'web', message: 'boom' }], 1, formatMessage), 'Could not resume web: boom');
     assert.equal(
       failureSummary('remove', [{ name: 'a', message: 'x' }, { name: 'b', message: 'y' }], 5, formatMessage),
       'Could not remove 2 of 5 containers. a: x; b: y',
