@@ -609,6 +609,9 @@ export function describeSource(r: { source: ConnectionSource; contextName?: stri
  * e.g. a tcp `host` from DOCKER_HOST silently wins over our `socketPath` when the setting points
  * at a socket. Setting every such key (to undefined if unused) makes the endpoint authoritative.
  */
+/** How often an idle SSH connection to the engine is checked (three missed answers end it). */
+const SSH_KEEPALIVE_MS = 15_000;
+
 const NEUTRAL_MODEM_KEYS: Readonly<Record<string, undefined>> = {
   socketPath: undefined,
   host: undefined,
@@ -673,7 +676,9 @@ export function toModemOptions(
         port: endpoint.port,
         protocol: 'ssh',
         username,
-        sshOptions: agent === undefined ? {} : { agent },
+        // A host that vanishes without closing the connection (sleep, a dropped VPN) must end the
+        // long streams (events, logs, stats), so the views notice and reconnect.
+        sshOptions: { ...(agent === undefined ? {} : { agent }), keepaliveInterval: SSH_KEEPALIVE_MS, keepaliveCountMax: 3 },
       };
     }
   }

@@ -1110,7 +1110,7 @@ describe('connection', () => {
         port: 2200,
         protocol: 'ssh',
         username: 'ops',
-        sshOptions: { agent: '/tmp/agent.sock' },
+        sshOptions: { agent: '/tmp/agent.sock', keepaliveInterval: 15_000, keepaliveCountMax: 3 },
       });
     });
 
@@ -1120,8 +1120,8 @@ describe('connection', () => {
       assert.equal(toModemOptions({ kind: 'ssh', host: 'far', port: 22 }, readFile, {}).username, undefined);
     });
 
-    it('passes empty sshOptions when there is no agent socket', () => {
-      assert.deepEqual(toModemOptions({ kind: 'ssh', host: 'far', port: 22 }, readFile, { SSH_AUTH_SOCK: ' ' }).sshOptions, {});
+    it('passes no agent when there is no agent socket, and always a keepalive', () => {
+      assert.deepEqual(toModemOptions({ kind: 'ssh', host: 'far', port: 22 }, readFile, { SSH_AUTH_SOCK: ' ' }).sshOptions, { keepaliveInterval: 15_000, keepaliveCountMax: 3 });
     });
 
     describe('against the real docker-modem', () => {
@@ -1184,7 +1184,7 @@ describe('connection', () => {
         assert.equal(m.host, 'far');
         assert.equal(m.port, 2200);
         assert.equal(m.username, 'ops');
-        assert.deepEqual({ ...(m.sshOptions as Record<string, unknown>) }, { agent: '/tmp/a', agentForward: undefined });
+        assert.deepEqual({ ...(m.sshOptions as Record<string, unknown>) }, { agent: '/tmp/a', agentForward: undefined, keepaliveInterval: 15_000, keepaliveCountMax: 3 });
       });
     });
   });
