@@ -8,6 +8,13 @@ import type { BerthApi } from '../../../src/extension';
 const EXTENSION_ID = 'berth.berth';
 const TEST_IMAGE = 'berth-test/busybox:latest';
 
+/** Writes the workspace's .vscode/tasks.json with these tasks; its address, to delete it after. */
+async function writeTasksJson(folder: vscode.Uri, tasks: object[]): Promise<vscode.Uri> {
+  const file = vscode.Uri.joinPath(folder, '.vscode', 'tasks.json');
+  await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify({ version: '2.0.0', tasks })));
+  return file;
+}
+
 /** A task from tasks.json, once VS Code has read the file and the provider has resolved it. */
 async function findTask(type: string, label: string): Promise<vscode.Task> {
   for (let i = 0; i < 50; i++) {
@@ -156,19 +163,10 @@ describe('Berth in a real VS Code', () => {
     const dir = vscode.Uri.joinPath(folder, 'tasks-e2e');
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'Dockerfile'), new TextEncoder().encode('FROM berth-test/busybox:latest\nLABEL stage=one\nCOPY missing.txt /missing.txt\n'));
     await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(dir, 'ok', 'Dockerfile'), new TextEncoder().encode('FROM berth-test/busybox:latest\nLABEL from=tasks.json\n'));
-    const tasksJson = vscode.Uri.joinPath(folder, '.vscode', 'tasks.json');
-    await vscode.workspace.fs.writeFile(
-      tasksJson,
-      new TextEncoder().encode(
-        JSON.stringify({
-          version: '2.0.0',
-          tasks: [
-            { type: 'berth-build', label: 'e2e ok', dockerfile: 'tasks-e2e/ok/Dockerfile', tag, problemMatcher: ['$berth-build'] },
-            { type: 'berth-build', label: 'e2e failing', dockerfile: 'tasks-e2e/Dockerfile', tag: `${tag}-bad`, problemMatcher: ['$berth-build'] },
-          ],
-        }),
-      ),
-    );
+    const tasksJson = await writeTasksJson(folder, [
+      { type: 'berth-build', label: 'e2e ok', dockerfile: 'tasks-e2e/ok/Dockerfile', tag, problemMatcher: ['$berth-build'] },
+      { type: 'berth-build', label: 'e2e failing', dockerfile: 'tasks-e2e/Dockerfile', tag: `${tag}-bad`, problemMatcher: ['$berth-build'] },
+    ]);
     try {
       const find = (label: string): Promise<vscode.Task> => findTask('berth-build', label);
       const run = runTask;
@@ -197,19 +195,10 @@ describe('Berth in a real VS Code', () => {
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     assert.ok(folder, 'a workspace folder');
     const name = `berth-e2e-runtask-${Date.now().toString(36)}`;
-    const tasksJson = vscode.Uri.joinPath(folder, '.vscode', 'tasks.json');
-    await vscode.workspace.fs.writeFile(
-      tasksJson,
-      new TextEncoder().encode(
-        JSON.stringify({
-          version: '2.0.0',
-          tasks: [
-            { type: 'berth-run', label: 'e2e run foreground', image: TEST_IMAGE, args: `--rm --name ${name}-fg --network none`, command: "sh -c 'echo from-task; exit 3'" },
-            { type: 'berth-run', label: 'e2e run detached', image: TEST_IMAGE, args: `-d --name ${name}-bg --network none`, command: 'sleep 300' },
-          ],
-        }),
-      ),
-    );
+    const tasksJson = await writeTasksJson(folder, [
+      { type: 'berth-run', label: 'e2e run foreground', image: TEST_IMAGE, args: `--rm --name ${name}-fg --network none`, command: "sh -c 'echo from-task; exit 3'" },
+      { type: 'berth-run', label: 'e2e run detached', image: TEST_IMAGE, args: `-d --name ${name}-bg --network none`, command: 'sleep 300' },
+    ]);
     const find = (label: string): Promise<vscode.Task> => findTask('berth-run', label);
     const run = runTask;
     try {
