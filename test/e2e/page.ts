@@ -103,9 +103,10 @@ export function explorerPage(): { page(): Page; readonly containers: Docker.Cont
  * `until` waits for the screen to pass a test and fails with what it shows.
  */
 export async function activeTerminal(page: Page): Promise<{ terminal: Locator; until: (what: string, test: (text: string) => boolean) => Promise<string> }> {
-  const terminal = page.locator('.terminal-wrapper.active .xterm').first();
+  // VS Code may restore a terminal of an earlier window next to the new one: only the visible one counts.
+  const terminal = page.locator('.terminal-wrapper.active .xterm:visible').first();
   await terminal.waitFor({ timeout: 30_000 });
-  const screen = async (): Promise<string> => (await page.locator('.terminal-wrapper.active .xterm-rows').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+  const screen = async (): Promise<string> => (await page.locator('.terminal-wrapper.active .xterm-rows:visible').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
   const until = async (what: string, test: (text: string) => boolean): Promise<string> => {
     const deadline = Date.now() + 20_000;
     for (;;) {
