@@ -62,30 +62,41 @@ export class Linter {
       return cached;
     };
     let allRunCommands: RunCommand[] | undefined;
-    let byName: Map<string, RunCommand[]> | undefined;
+    /** Positions in allRunCommands, by command base name. */
+    let byName: Map<string, number[]> | undefined;
     const runCommands = (): RunCommand[] => {
       if (!allRunCommands) {
         allRunCommands = [];
         for (const instruction of file.instructions) {
           const run = instruction.keyword === 'RUN' ? instruction : instruction.trigger?.keyword === 'RUN' ? instruction.trigger : undefined;
           if (!run || !pragmas.isPosixShellAt(run)) continue;
-          for (const located of commands(run)) allRunCommands.push({ ...located, run });
+          for (const located of commands(run)) allRunCommands.push({ command: located.command, script: located.script, run });
         }
       }
       return allRunCommands;
     };
+    const named = new Map<string, RunCommand[]>();
     const commandsNamed = (...names: string[]): RunCommand[] => {
+      const all = runCommands();
       if (!byName) {
         byName = new Map();
-        for (const c of runCommands()) {
+        all.forEach((c, i) => {
           const name = commandName(c.command);
-          const list = byName.get(name);
-          if (list) list.push(c);
-          else byName.set(name, [c]);
-        }
+          const list = byName?.get(name);
+          if (list) list.push(i);
+          else byName?.set(name, [i]);
+        });
       }
-      if (names.length === 1) return byName.get(names[0] ?? '') ?? [];
-      return runCommands().filter((c) => names.includes(commandName(c.command)));
+      // Rules ask for the same names again and again: one list per set of names, in source order.
+      const key = names.join('\0');
+      let result = named.get(key);
+      if (!result) {
+        const positions = names.flatMap((name) => byName?.get(name) ?? []);
+        if (names.length > 1) positions.sort((a, b) => a - b);
+        result = positions.map((i) => all[i]).filter((c): c is RunCommand => c !== undefined);
+        named.set(key, result);
+      }
+      return result;
     };
     for (const rule of this.rules) {
       const severity = effectiveSeverity(rule, config, pragmas);

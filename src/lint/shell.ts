@@ -91,7 +91,10 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
       args: args.map((a) => ({ value: wordValue(a), start: a.startIndex, end: a.endIndex })),
       start: node.startIndex,
       end: node.endIndex,
-      ...walk,
+      // Written out, not spread: every command has one shape, and rules read these a lot.
+      connector: walk.connector,
+      inSubshell: walk.inSubshell,
+      inPipeline: walk.inPipeline,
     });
   };
 
@@ -117,11 +120,11 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
           rights.push(parts.slice(1));
           leftmost = parts[0];
         }
-        if (leftmost?.isNamed) visit(leftmost, { ...walk, connector });
+        if (leftmost?.isNamed) visit(leftmost, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
         for (let i = rights.length - 1; i >= 0; i--) {
           for (const k of rights[i] ?? []) {
             if (k.type === '&&' || k.type === '||') connector = k.type;
-            else if (k.isNamed) visit(k, { ...walk, connector });
+            else if (k.isNamed) visit(k, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
           }
         }
         return;
@@ -130,7 +133,7 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
         hasPipe = true;
         for (const k of kids) {
           if (!k.isNamed) continue;
-          visit(k, { ...walk, connector, inPipeline: true });
+          visit(k, { connector, inSubshell: walk.inSubshell, inPipeline: true });
           connector = '|';
         }
         return;
@@ -141,9 +144,9 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
           if (k.type === '&&' || k.type === '||') connector = k.type;
           else if (k.type === 'pipeline') {
             hasPipe = true;
-            for (const p of k.namedChildren) if (p) visit(p, { ...walk, connector: '|', inPipeline: true });
+            for (const p of k.namedChildren) if (p) visit(p, { connector: '|', inSubshell: walk.inSubshell, inPipeline: true });
           } else if (connector && k.isNamed) {
-            visit(k, { ...walk, connector });
+            visit(k, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
             connector = undefined;
           }
         }

@@ -7,7 +7,7 @@ import type { Instruction, Span } from '../dockerfile';
 import { commandName, hasOption, positionalArgs } from '../shell';
 import type { ShellCommand, ShellWord } from '../shell';
 import type { Fix, LocatedCommand, Rule, RuleContext } from '../types';
-import { insertAfter, runCommands } from './util';
+import { commandsNamed, insertAfter, runCommands } from './util';
 
 // ---------------------------------------------------------------------------------------------
 // Generic helpers
@@ -70,7 +70,9 @@ function invocations(
   nested: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
 ): Invocation[] {
   const result: Invocation[] = [];
-  for (const located of runCommands(context)) {
+  // A matcher that names its commands looks only at those; others (python -m pip) see them all.
+  const candidates = isNamed(match) ? commandsNamed(context, ...match.names) : runCommands(context);
+  for (const located of candidates) {
     const tool = match(located.command);
     if (!tool) continue;
     const [first, second] = positionalArgs(tool, valueOptions);
@@ -83,9 +85,16 @@ function invocations(
   return result;
 }
 
-function named(...names: string[]): (command: ShellCommand) => ShellCommand | undefined {
+type Matcher = (command: ShellCommand) => ShellCommand | undefined;
+
+/** A matcher for commands by base name, which says which names (so callers can use the index). */
+function named(...names: string[]): Matcher & { names: string[] } {
   const wanted = new Set(names);
-  return (command) => (wanted.has(commandName(command)) ? command : undefined);
+  return Object.assign((command: ShellCommand) => (wanted.has(commandName(command)) ? command : undefined), { names });
+}
+
+function isNamed(match: Matcher): match is Matcher & { names: string[] } {
+  return Array.isArray((match as { names?: unknown }).names);
 }
 
 /** True when the command's positional words start with `words` (e.g. `cache clean`). */

@@ -2,14 +2,26 @@
 import type { Instruction, ParsedDockerfile, Span } from '../dockerfile';
 import type { LocatedCommand, RuleContext, RunCommand } from '../types';
 
+/** Per parsed file, the answers already given: most rules ask for the same keywords. */
+const instructionCache = new WeakMap<ParsedDockerfile, Map<string, readonly Instruction[]>>();
+
 /** Instructions with one of the keywords, including ONBUILD triggers (checked as if they ran). */
-export function instructionsOf(file: ParsedDockerfile, ...keywords: string[]): Instruction[] {
+export function instructionsOf(file: ParsedDockerfile, ...keywords: string[]): readonly Instruction[] {
+  let answers = instructionCache.get(file);
+  if (!answers) {
+    answers = new Map();
+    instructionCache.set(file, answers);
+  }
+  const key = keywords.join('\0');
+  const known = answers.get(key);
+  if (known) return known;
   const wanted = new Set(keywords);
   const result: Instruction[] = [];
   for (const instruction of file.instructions) {
     if (wanted.has(instruction.keyword)) result.push(instruction);
     else if (instruction.trigger && wanted.has(instruction.trigger.keyword)) result.push(instruction.trigger);
   }
+  answers.set(key, result);
   return result;
 }
 
