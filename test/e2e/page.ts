@@ -118,3 +118,10 @@ export async function activeTerminal(page: Page): Promise<{ terminal: Locator; u
   };
   return { terminal, until };
 }
+
+/** Puts the keyboard in the active terminal: a new container terminal usually has it already. */
+export async function focusTerminal(page: Page, terminal: Locator): Promise<void> {
+  // xterm takes keys through its helper textarea.
+  const focused = (await page.locator('.terminal-wrapper.active .xterm-helper-textarea:focus').count()) > 0;
+  if (!focused) await terminal.click();
+}

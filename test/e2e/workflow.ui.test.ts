@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { runBusybox } from '../harness/dockerd';
 import { env } from './hooks';
-import { activeTerminal, contextMenu, explorerPage, openContainersView, pane, screenshot } from './page';
+import { activeTerminal, contextMenu, focusTerminal, explorerPage, openContainersView, pane, screenshot } from './page';
 
 describe('Workflow (UI)', function () {
   this.timeout(180_000);
@@ -44,7 +44,7 @@ describe('Workflow (UI)', function () {
     const { terminal, until } = await activeTerminal(page);
     // busybox sh's prompt as root.
     await until('the prompt', (text) => /# *$/m.test(text));
-    await terminal.click();
+    await focusTerminal(page, terminal);
     await page.keyboard.type('echo berth-$((6*7))');
     await page.keyboard.press('Enter');
     await until('the answer', (text) => /^berth-42 *$/m.test(text));
@@ -64,7 +64,7 @@ describe('Workflow (UI)', function () {
     const created = (await dockerd.docker.listContainers({ all: true })).filter((c) => !before.has(c.Id));
     assert.equal(created.length, 1, 'one new container');
     const id = created[0]?.Id ?? '';
-    await terminal.click();
+    await focusTerminal(page, terminal);
     await page.keyboard.type('echo interactive-$((3*3))');
     await page.keyboard.press('Enter');
     await until('the answer', (text) => /^interactive-9 *$/m.test(text));

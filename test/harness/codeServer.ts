@@ -752,4 +752,6 @@ export const QUIET_WORKBENCH_SETTINGS: Readonly<Record<string, unknown>> = {
   'security.workspace.trust.startupPrompt': 'never',
   // The DOM renderer keeps terminal text readable to the UI tests (headless Chromium has no GPU).
   'terminal.integrated.gpuAcceleration': 'off',
+  // Each test's window starts without terminals revived from an earlier window on the workspace.
+  'terminal.integrated.enablePersistentSessions': false,
 };
