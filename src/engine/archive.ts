@@ -27,6 +27,7 @@ import { Transform, addAbortSignal } from 'node:stream';
 import type { Readable, TransformCallback } from 'node:stream';
 import * as tar from 'tar-stream';
 import type * as TarStream from 'tar-stream';
+import { CallScope } from './callScope';
 import { HostFileError, extractTar } from '../files/safeExtract';
 import type { ExtractResult } from '../files/safeExtract';
 import type { CallOptions } from './ContainerEngine';
@@ -208,42 +209,10 @@ function parentOf(path: string): string {
 }
 
 /**
- * The cancellation and idle timeout of one operation, which may make several requests. The timer
- * starts over on `touch()`, called whenever bytes move.
+ * The cancellation and idle timeout of one operation, which may make several requests: a
+ * CallScope whose timer starts over on `touch()`, called whenever bytes move.
  */
-class TransferScope {
-  private readonly controller = new AbortController();
-  private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onParentAbort = (): void => this.controller.abort();
-  timedOut = false;
-
-  constructor(
-    private readonly parent: AbortSignal | undefined,
-    readonly timeoutMs: number,
-  ) {
-    if (parent?.aborted) this.controller.abort();
-    else parent?.addEventListener('abort', this.onParentAbort, { once: true });
-    if (timeoutMs > 0) {
-      this.timer = setTimeout(() => {
-        this.timedOut = true;
-        this.controller.abort();
-      }, timeoutMs);
-    }
-  }
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
-  }
-
-  touch(): void {
-    this.timer?.refresh();
-  }
-
-  dispose(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.parent?.removeEventListener('abort', this.onParentAbort);
-  }
-}
+type TransferScope = CallScope;
 
 /** Maps a failure to the engine's closed set, with archive problems named. */
 function toFailure(error: unknown, path: string, scope: TransferScope): AnyEngineError {
@@ -267,7 +236,7 @@ function toFailure(error: unknown, path: string, scope: TransferScope): AnyEngin
 
 async function run<T>(options: CallOptions | undefined, path: string, fn: (scope: TransferScope) => Promise<T>): Promise<T> {
   if (options?.signal?.aborted) throw new CancelledError();
-  const scope = new TransferScope(options?.signal, options?.timeoutMs ?? DEFAULT_ARCHIVE_TIMEOUT_MS);
+  const scope = new CallScope(options?.signal, options?.timeoutMs ?? DEFAULT_ARCHIVE_TIMEOUT_MS);
   try {
     return await fn(scope);
   } catch (error) {

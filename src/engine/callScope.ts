@@ -17,7 +17,7 @@ export class CallScope {
 
   constructor(
     private readonly parent: AbortSignal | undefined,
-    timeoutMs: number | undefined,
+    readonly timeoutMs: number | undefined,
   ) {
     if (parent?.aborted) {
       this.controller.abort();
@@ -34,6 +34,11 @@ export class CallScope {
 
   get signal(): AbortSignal {
     return this.controller.signal;
+  }
+
+  /** Starts the timeout over: for idle timeouts, called whenever bytes move. */
+  touch(): void {
+    this.timer?.refresh();
   }
 
   /** Aborts whatever still runs under this scope (the other requests of a call that failed). */

@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
-import * as tar from 'tar-stream';
 import type { BuildEvent, BuildRequest } from '../../src/engine/build';
 import { buildImage, failingInstructionLine } from '../../src/engine/build';
 import { CancelledError, EngineUnavailableError } from '../../src/engine/errors';
 import { TEST_IMAGE } from '../harness/dockerd';
+import { entriesOf } from '../harness/tar';
 import { privateDockerd } from './hooks';
 
 function unique(prefix: string): string {
@@ -45,25 +45,7 @@ function folder(files: Record<string, string>): string {
 
 /** The entry names (and file contents) of a tar stream. */
 async function tarEntries(stream: Readable): Promise<Map<string, string>> {
-  const entries = new Map<string, string>();
-  const extract = tar.extract();
-  extract.on('entry', (header, body, next) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (c: unknown) => {
-      chunks.push(c as Buffer);
-    });
-    body.on('end', () => {
-      entries.set(header.name, Buffer.concat(chunks).toString('utf8'));
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-    stream.on('error', reject);
-    stream.pipe(extract);
-  });
-  return entries;
+  return new Map((await entriesOf(stream)).map((e) => [e.name, e.content]));
 }
 
 describe('build on a private dockerd', function () {

@@ -13,8 +13,8 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
-import * as tar from 'tar-stream';
 import type { BuildEvent } from '../../src/engine/build';
+import { entriesOf } from '../harness/tar';
 import { BuildOutputParser, failingInstructionLine, instructionStartLines, parseStepLine } from '../../src/engine/build';
 import { DockerignoreSyntaxError, createBuildContext, dockerignoreFilter, parseDockerignore } from '../../src/engine/buildContext';
 import { CancelledError } from '../../src/engine/errors';
@@ -25,42 +25,6 @@ function sent(ignore: string, paths: readonly string[], alwaysInclude: readonly 
   return paths.filter((p) => !filter.ignores(p));
 }
 
-interface Entry {
-  name: string;
-  type: string;
-  mode: number;
-  size: number;
-  linkname: string | null;
-  uid: number;
-  gid: number;
-  mtime: Date | undefined;
-  content: string;
-  raw: Buffer;
-}
-
-async function entriesOf(stream: Readable): Promise<Entry[]> {
-  const entries: Entry[] = [];
-  const extract = tar.extract();
-  extract.on('entry', (header, body, next) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (c: unknown) => {
-      chunks.push(c as Buffer);
-    });
-    body.on('end', () => {
-      const { name, type, mode, size, linkname, uid, gid, mtime } = header;
-      const raw = Buffer.concat(chunks);
-      entries.push({ name, type, mode, size, linkname: linkname || null, uid, gid, mtime, content: raw.toString('utf8'), raw });
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve);
-    extract.on('error', reject);
-    stream.on('error', reject);
-    stream.pipe(extract);
-  });
-  return entries;
-}
 
 describe('.dockerignore as Docker applies it', () => {
   it('reads lines as Docker does: comments only at column 0, trimmed, cleaned, a leading / dropped', () => {
