@@ -123,5 +123,12 @@ export async function activeTerminal(page: Page): Promise<{ terminal: Locator; u
 export async function focusTerminal(page: Page, terminal: Locator): Promise<void> {
   // xterm takes keys through its helper textarea.
   const focused = (await page.locator('.terminal-wrapper.active .xterm-helper-textarea:focus').count()) > 0;
-  if (!focused) await terminal.click();
+  if (focused) return;
+  // Clicking can land on another terminal VS Code keeps beside it; the command focuses the active one.
+  if (await terminal.click({ timeout: 5_000 }).then(() => true, () => false)) return;
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ timeout: 10_000 });
+  await page.keyboard.type('Terminal: Focus Terminal');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^Terminal: Focus Terminal(?! Tabs)/ }).first().click();
+  await page.locator('.terminal-wrapper.active .xterm-helper-textarea:focus').first().waitFor({ timeout: 10_000 });
 }
