@@ -46,27 +46,99 @@ export interface ShellScript {
 }
 
 const SUBSHELL_TYPES = new Set(['subshell', 'command_substitution', 'process_substitution']);
+/**
+ * Nodes that cannot hold a command: the walk does not descend into them. Most of a script's nodes
+ * are such words, and every step into a node costs a trip into WebAssembly.
+ */
+const LEAF_TYPES = new Set([
+  'word',
+  'raw_string',
+  'string_content',
+  'ansi_c_string',
+  'variable_name',
+  'special_variable_name',
+  'simple_expansion',
+  'file_descriptor',
+  'comment',
+  'heredoc_start',
+  'heredoc_end',
+  'heredoc_content',
+  'test_operator',
+]);
+/** tree-sitter's symbol for ERROR nodes, which has no entry in the grammar's type table. */
+const ERROR_SYMBOL = 0xffff;
+
+/**
+ * Node type names and named-ness by grammar symbol, looked up once per symbol. In web-tree-sitter
+ * every Node getter (`type`, `isNamed`, `endIndex`, …) copies the node into WebAssembly memory and
+ * calls into it, which made walking the tree cost twice the parse; the walk now reads one symbol per
+ * node and answers the rest from these tables.
+ */
+class NodeKinds {
+  private readonly types: Array<string | undefined> = [];
+  private readonly namedness: Array<boolean | undefined> = [];
+
+  constructor(private readonly language: Language) {}
+
+  of(node: Node): Kind {
+    const id = node.typeId;
+    let type = this.types[id];
+    if (type === undefined) {
+      type = id === ERROR_SYMBOL ? 'ERROR' : (this.language.nodeTypeForId(id) ?? 'ERROR');
+      this.types[id] = type;
+      this.namedness[id] = id === ERROR_SYMBOL || this.language.nodeTypeIsNamed(id);
+    }
+    return { node, type, named: this.namedness[id] === true };
+  }
+
+  childrenOf(node: Node): Kind[] {
+    const result: Kind[] = [];
+    for (const child of node.children) if (child) result.push(this.of(child));
+    return result;
+  }
+}
+
+/** A node with its type and named-ness read once. */
+interface Kind {
+  node: Node;
+  type: string;
+  named: boolean;
+}
 
 function unescape(text: string): string {
   return text.replace(/\\\n|\\(.)/gs, (_whole, c: string | undefined) => c ?? '');
 }
 
-function wordValue(node: Node): string {
-  switch (node.type) {
+function wordValue(word: Kind, text: string, kinds: NodeKinds): string {
+  switch (word.type) {
     case 'word':
-      return unescape(node.text);
+      return unescape(text);
     case 'raw_string':
-      return node.text.slice(1, -1);
+      return text.slice(1, -1);
     case 'string': {
-      const inner = node.text.slice(1, -1);
-      return node.namedChildren.every((c) => c?.type === 'string_content') ? unescape(inner) : inner;
+      const inner = text.slice(1, -1);
+      return kinds.childrenOf(word.node).every((c) => !c.named || c.type === 'string_content') ? unescape(inner) : inner;
     }
-    case 'concatenation':
-      return node.namedChildren.map((c) => (c ? wordValue(c) : '')).join('');
+    case 'concatenation': {
+      let value = '';
+      for (const part of kinds.childrenOf(word.node)) {
+        if (!part.named) continue;
+        const start = part.node.startIndex - word.node.startIndex;
+        value += wordValue(part, text.slice(start, start + part.node.endIndex - part.node.startIndex), kinds);
+      }
+      return value;
+    }
     default:
       // $X, ${X}, $(…): kept as source text; rules treat them as opaque.
-      return node.text;
+      return text;
   }
+}
+
+/** A word with its value and offsets, reading the node's end (a call into WebAssembly) once. */
+function shellWord(word: Kind, source: string, kinds: NodeKinds): ShellWord {
+  const start = word.node.startIndex;
+  const end = word.node.endIndex;
+  return { value: wordValue(word, source.slice(start, end), kinds), start, end };
 }
 
 interface Walk {
@@ -76,19 +148,22 @@ interface Walk {
 }
 
 /** Flattens a tree-sitter-bash tree into simple commands, in source order. */
-function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boolean } {
+function collectCommands(root: Node, source: string, kinds: NodeKinds): { commands: ShellCommand[]; hasPipe: boolean } {
   const commands: ShellCommand[] = [];
   let hasPipe = false;
 
-  const emit = (node: Node, name: Node | null | undefined, args: Node[], walk: Walk): void => {
+  const emit = (node: Node, name: Kind | undefined, args: Kind[], walk: Walk): void => {
+    if (!name) return;
+    const nameStart = name.node.startIndex;
+    const nameEnd = name.node.endIndex;
     // Error recovery can produce empty or MISSING names; they are not commands.
-    if (!name || name.isMissing || name.startIndex === name.endIndex) return;
-    const nameNode = name.firstNamedChild ?? name;
+    if (nameStart === nameEnd || name.node.isMissing) return;
+    const inner = name.type === 'command_name' ? kinds.childrenOf(name.node).find((k) => k.named) : undefined;
     commands.push({
-      name: wordValue(nameNode),
-      nameStart: name.startIndex,
-      nameEnd: name.endIndex,
-      args: args.map((a) => ({ value: wordValue(a), start: a.startIndex, end: a.endIndex })),
+      name: (inner ? shellWord(inner, source, kinds) : shellWord(name, source, kinds)).value,
+      nameStart,
+      nameEnd,
+      args: args.map((a) => shellWord(a, source, kinds)),
       start: node.startIndex,
       end: node.endIndex,
       // Written out, not spread: every command has one shape, and rules read these a lot.
@@ -98,33 +173,40 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
     });
   };
 
-  const visit = (node: Node, walk: Walk): void => {
-    const kids = node.children.filter((k): k is Node => k !== null);
+  const visit = (at: Kind, walk: Walk): void => {
+    const { node, type } = at;
+    if (LEAF_TYPES.has(type)) return;
+    const kids = kinds.childrenOf(node);
     let connector = walk.connector;
-    switch (node.type) {
-      case 'command':
-        emit(node, node.childForFieldName('name'), node.childrenForFieldName('argument').filter((k): k is Node => k !== null), walk);
+    switch (type) {
+      case 'command': {
+        const name = node.childForFieldName('name');
+        const args: Kind[] = [];
+        for (const arg of node.childrenForFieldName('argument')) if (arg) args.push(kinds.of(arg));
+        emit(node, name ? kinds.of(name) : undefined, args, walk);
         connector = undefined;
         break;
+      }
       case 'declaration_command':
       case 'unset_command':
-        emit(node, kids[0], kids.slice(1).filter((k) => k.isNamed), walk);
+        emit(node, kids[0], kids.slice(1).filter((k) => k.named), walk);
         return;
       case 'list': {
         // tree-sitter nests `a && b && c` to the left; walk that spine in a loop, not by recursion,
         // so a RUN with thousands of chained commands cannot overflow the stack.
-        const rights: Node[][] = [];
-        let leftmost: Node | undefined = node;
+        const rights: Kind[][] = [];
+        let leftmost: Kind | undefined = at;
+        let parts = kids;
         while (leftmost?.type === 'list') {
-          const parts: Node[] = leftmost.children.filter((k): k is Node => k !== null);
           rights.push(parts.slice(1));
           leftmost = parts[0];
+          if (leftmost?.type === 'list') parts = kinds.childrenOf(leftmost.node);
         }
-        if (leftmost?.isNamed) visit(leftmost, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
+        if (leftmost?.named) visit(leftmost, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
         for (let i = rights.length - 1; i >= 0; i--) {
           for (const k of rights[i] ?? []) {
             if (k.type === '&&' || k.type === '||') connector = k.type;
-            else if (k.isNamed) visit(k, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
+            else if (k.named) visit(k, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
           }
         }
         return;
@@ -132,7 +214,7 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
       case 'pipeline':
         hasPipe = true;
         for (const k of kids) {
-          if (!k.isNamed) continue;
+          if (!k.named) continue;
           visit(k, { connector, inSubshell: walk.inSubshell, inPipeline: true });
           connector = '|';
         }
@@ -144,8 +226,8 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
           if (k.type === '&&' || k.type === '||') connector = k.type;
           else if (k.type === 'pipeline') {
             hasPipe = true;
-            for (const p of k.namedChildren) if (p) visit(p, { connector: '|', inSubshell: walk.inSubshell, inPipeline: true });
-          } else if (connector && k.isNamed) {
+            for (const p of kinds.childrenOf(k.node)) if (p.named) visit(p, { connector: '|', inSubshell: walk.inSubshell, inPipeline: true });
+          } else if (connector && k.named) {
             visit(k, { connector, inSubshell: walk.inSubshell, inPipeline: walk.inPipeline });
             connector = undefined;
           }
@@ -155,20 +237,20 @@ function collectCommands(root: Node): { commands: ShellCommand[]; hasPipe: boole
         break;
     }
     // Inside a command only substitutions hold further commands, and they run in a subshell.
-    const inSubshell = walk.inSubshell || SUBSHELL_TYPES.has(node.type) || node.type === 'command';
+    const inSubshell = walk.inSubshell || SUBSHELL_TYPES.has(type) || type === 'command';
     for (const k of kids) {
       if (k.type === ';' || k.type === '&' || k.type === ';;') {
         connector = ';';
         continue;
       }
-      if (!k.isNamed || k.type === 'command_name') continue;
+      if (!k.named || k.type === 'command_name') continue;
       const before = commands.length;
       visit(k, { connector, inSubshell, inPipeline: walk.inPipeline });
       if (commands.length > before) connector = ';';
     }
   };
 
-  visit(root, { connector: undefined, inSubshell: false, inPipeline: false });
+  visit(kinds.of(root), { connector: undefined, inSubshell: false, inPipeline: false });
   return { commands, hasPipe };
 }
 
@@ -182,10 +264,15 @@ function locateWasm(file: string, packageName: string): string {
 export class ShellParser {
   private readonly cache = new Map<string, ShellScript>();
 
+  private readonly kinds: NodeKinds;
+
   private constructor(
     private readonly parser: Parser,
+    language: Language,
     private readonly cacheSize: number,
-  ) {}
+  ) {
+    this.kinds = new NodeKinds(language);
+  }
 
   /** Loads the WebAssembly runtime and the bash grammar. Call once; `parse` is synchronous after. */
   static async create(cacheSize = 4096): Promise<ShellParser> {
@@ -193,7 +280,7 @@ export class ShellParser {
     const bash = await Language.load(locateWasm('tree-sitter-bash.wasm', 'tree-sitter-bash'));
     const parser = new Parser();
     parser.setLanguage(bash);
-    return new ShellParser(parser, cacheSize);
+    return new ShellParser(parser, bash, cacheSize);
   }
 
   parse(source: string): ShellScript {
@@ -210,7 +297,7 @@ export class ShellParser {
       script = { source, commands: [], hasPipe: false, hasError: true };
     } else {
       try {
-        const { commands, hasPipe } = collectCommands(tree.rootNode);
+        const { commands, hasPipe } = collectCommands(tree.rootNode, source, this.kinds);
         script = { source, commands, hasPipe, hasError: tree.rootNode.hasError };
       } finally {
         tree.delete();
