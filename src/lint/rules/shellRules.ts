@@ -3,7 +3,7 @@ import type { Instruction, ParsedDockerfile, Span, Stage } from '../dockerfile';
 import { commandName, hasOption, positionalArgs } from '../shell';
 import type { ShellCommand, ShellWord } from '../shell';
 import type { Fix, LocatedCommand, Rule, RuleContext } from '../types';
-import { commandsNamed, nameSpan } from './util';
+import { commandsNamed, commentsWithin, nameSpan } from './util';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers local to this family.
@@ -373,7 +373,7 @@ function mergeFix(context: RuleContext, earlier: Instruction, later: Instruction
     if (!commandSpans.some((s) => s.start <= word.span.start && word.span.end <= s.end)) return undefined;
   }
   // Keep any comment lines that sat between the two RUNs, inside the continuation.
-  const between = file.comments.filter((c) => c.span.start >= earlier.span.end && c.span.end <= later.keywordSpan.start);
+  const between = commentsWithin(file, earlier.span.end, later.keywordSpan.start);
   const laterRestStart = later.words[0]?.span.start;
   if (laterRestStart === undefined) return undefined;
   const escape = file.escape;

@@ -1,5 +1,5 @@
 /** Small helpers shared by rule families. */
-import type { Instruction, ParsedDockerfile, Span } from '../dockerfile';
+import type { Comment, Instruction, ParsedDockerfile, Span } from '../dockerfile';
 import type { LocatedCommand, RuleContext, RunCommand } from '../types';
 
 /** Per parsed file, the answers already given: most rules ask for the same keywords. */
@@ -22,6 +22,25 @@ export function instructionsOf(file: ParsedDockerfile, ...keywords: string[]): r
     else if (instruction.trigger && wanted.has(instruction.trigger.keyword)) result.push(instruction.trigger);
   }
   answers.set(key, result);
+  return result;
+}
+
+/** The comments wholly inside [start, end), found by binary search (the parser lists them in source order). */
+export function commentsWithin(file: ParsedDockerfile, start: number, end: number): Comment[] {
+  const { comments } = file;
+  let lo = 0;
+  let hi = comments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((comments[mid]?.span.start ?? Infinity) < start) lo = mid + 1;
+    else hi = mid;
+  }
+  const result: Comment[] = [];
+  for (let i = lo; i < comments.length; i++) {
+    const comment = comments[i];
+    if (!comment || comment.span.start >= end) break;
+    if (comment.span.end <= end) result.push(comment);
+  }
   return result;
 }
 
