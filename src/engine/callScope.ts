@@ -15,14 +15,20 @@ export class CallScope {
   private readonly onParentAbort = (): void => this.controller.abort();
   timedOut = false;
 
+  /**
+   * @param parent the caller's cancellation
+   * @param lifetime the engine's own: aborted when the engine is disposed
+   */
   constructor(
     private readonly parent: AbortSignal | undefined,
     readonly timeoutMs: number | undefined,
+    private readonly lifetime?: AbortSignal,
   ) {
-    if (parent?.aborted) {
+    if (parent?.aborted || lifetime?.aborted) {
       this.controller.abort();
     } else {
       parent?.addEventListener('abort', this.onParentAbort, { once: true });
+      lifetime?.addEventListener('abort', this.onParentAbort, { once: true });
     }
     if (timeoutMs !== undefined && timeoutMs > 0) {
       this.timer = setTimeout(() => {
@@ -55,6 +61,7 @@ export class CallScope {
   dispose(): void {
     this.stopTimer();
     this.parent?.removeEventListener('abort', this.onParentAbort);
+    this.lifetime?.removeEventListener('abort', this.onParentAbort);
   }
 }
 
@@ -64,10 +71,15 @@ export class CallScope {
  * even if `fn` does not heed the signal (some dockerode methods drop it), and a failed call aborts
  * the requests it still has running.
  */
-export async function withCallScope<T>(options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined }, defaultTimeoutMs: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withCallScope<T>(
+  options: { signal?: AbortSignal | undefined; timeoutMs?: number | undefined },
+  defaultTimeoutMs: number,
+  fn: (signal: AbortSignal) => Promise<T>,
+  lifetime?: AbortSignal,
+): Promise<T> {
   if (options.signal?.aborted) throw new CancelledError();
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
-  const scope = new CallScope(options.signal, timeoutMs);
+  const scope = new CallScope(options.signal, timeoutMs, lifetime);
   let onAbort = (): void => undefined;
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(Object.assign(new Error('The call was aborted.'), { name: 'AbortError' }));

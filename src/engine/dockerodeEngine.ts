@@ -73,6 +73,8 @@ function listOf<T>(raw: unknown, what: string): T[] {
 export class DockerodeEngine implements ContainerEngine {
   private readonly docker: Docker;
   private readonly defaultTimeoutMs: number;
+  /** Aborted by dispose(): the requests and read streams (events, logs, stats) still open end with it. */
+  private readonly lifetime = new AbortController();
 
   constructor(options: DockerodeEngineOptions) {
     this.docker = new Docker(options.modem);
@@ -80,7 +82,7 @@ export class DockerodeEngine implements ContainerEngine {
   }
 
   private call<T>(options: CallOptions | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    return withCallScope(options ?? {}, this.defaultTimeoutMs, fn);
+    return withCallScope(options ?? {}, this.defaultTimeoutMs, fn, this.lifetime.signal);
   }
 
   ping(options?: CallOptions): Promise<void> {
@@ -158,7 +160,7 @@ export class DockerodeEngine implements ContainerEngine {
       return undefined;
     }
     const timeoutMs = options.timeoutMs ?? this.defaultTimeoutMs;
-    const scope = new CallScope(options.signal, timeoutMs);
+    const scope = new CallScope(options.signal, timeoutMs, this.lifetime.signal);
     let stream: Readable;
     try {
       stream = await open(scope.signal);
@@ -419,7 +421,13 @@ export class DockerodeEngine implements ContainerEngine {
     return shellFor(this.docker, containerId, { timeoutMs: this.defaultTimeoutMs, ...options });
   }
 
+  /**
+   * Ends the engine's requests and read streams (the views that use them start over on the next
+   * engine). Work the user started (builds, pulls and pushes, file copies, terminals) has its own
+   * connection and is left to finish.
+   */
   dispose(): void {
+    this.lifetime.abort();
     const agent = (this.docker.modem as { agent?: { destroy?: () => void } }).agent;
     agent?.destroy?.();
   }

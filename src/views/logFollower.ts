@@ -105,6 +105,15 @@ export class LogFollower implements Disposable {
   private readonly entries: LogEntry[] = [];
   private readonly listeners = new Set<() => void>();
   private readonly controller = new AbortController();
+  /**
+   * The current engine connection's signal: aborted when the connection changes (the stream and
+   * waits in progress belong to the old engine) and on dispose.
+   */
+  private connection = new AbortController();
+  /** The address Berth switched to, until a line arrives from it; undefined when nothing switched. */
+  private switchedTo: string | undefined;
+  /** The follow loop has ended for good (removed, or a log the engine refuses). */
+  private finished = false;
   private stateValue: FollowState = 'connecting';
   /** The newest line's timestamp, to skip what a reopened stream repeats. */
   private lastTimestamp = '';
@@ -115,7 +124,7 @@ export class LogFollower implements Disposable {
   private skipUntilNs: bigint | undefined;
   private hold: Disposable | undefined;
   private eventSubscription: Disposable | undefined;
-  private wake: ((reason: 'start' | 'destroy') => void) | undefined;
+  private wake: ((reason: 'start' | 'destroy' | 'switch') => void) | undefined;
   /** A `start` event for the container arrived since the current stream was opened. */
   private startedMeanwhile = false;
 
@@ -158,10 +167,30 @@ export class LogFollower implements Disposable {
     if (this.stateValue === 'disposed') return;
     this.stateValue = 'disposed';
     this.controller.abort();
+    this.connection.abort();
     this.wake?.('destroy');
     this.eventSubscription?.dispose();
     this.hold?.dispose();
     this.listeners.clear();
+  }
+
+  /**
+   * Berth now connects to another engine (the settings changed): the open stream belongs to the old
+   * one. Follows the container on the new engine from the last line shown, or says it is not there.
+   */
+  engineChanged(address: string): void {
+    if (this.stateValue === 'disposed' || this.finished) return;
+    this.switchedTo = address;
+    this.note(this.t('Berth now connects to the engine at {0}: following this log there.', address));
+    const old = this.connection;
+    this.connection = new AbortController();
+    old.abort();
+    this.wake?.('switch');
+  }
+
+  private removed(): void {
+    this.setState('removed');
+    this.note(this.switchedTo === undefined ? this.t('The container was removed.') : this.t('The container is not on the engine at {0}.', this.switchedTo));
   }
 
   private changed(): void {
@@ -227,6 +256,14 @@ export class LogFollower implements Disposable {
   }
 
   private async run(): Promise<void> {
+    try {
+      await this.follow();
+    } finally {
+      this.finished = true;
+    }
+  }
+
+  private async follow(): Promise<void> {
     const signal = this.controller.signal;
     let openedAtMs = Date.now();
     /** Engine calls in a row that got no answer. */
@@ -236,6 +273,7 @@ export class LogFollower implements Disposable {
       /** The engine's answer when it refused the log outright. */
       let refused: string | undefined;
       this.startedMeanwhile = false;
+      const connection = this.connection.signal;
       try {
         const engine = await this.getEngine();
         // Nothing shown yet: the last N lines. Otherwise everything since the last line shown.
@@ -246,18 +284,25 @@ export class LogFollower implements Disposable {
         this.changed();
         const stream = engine.logs(
           this.containerId,
-          lastNs === undefined ? { follow: true, tail: this.options.tail, timestamps: true, signal } : { follow: true, timestamps: true, since: Number(lastNs / 1_000_000_000n), signal },
+          lastNs === undefined
+            ? { follow: true, tail: this.options.tail, timestamps: true, signal: connection }
+            : { follow: true, timestamps: true, since: Number(lastNs / 1_000_000_000n), signal: connection },
         );
         for await (const chunk of stream) {
-          if (this.addLines(assembler.push(chunk))) this.changed();
+          if (this.addLines(assembler.push(chunk))) {
+            this.switchedTo = undefined;
+            this.changed();
+          }
         }
         if (this.addLines(assembler.flush())) this.changed();
       } catch (error) {
         const classified = classifyError(error);
-        if (signal.aborted || classified instanceof CancelledError) return;
+        if (signal.aborted) return;
+        // The engine changed under the stream: start over on the new one.
+        if (connection.aborted) continue;
+        if (classified instanceof CancelledError) return;
         if (classified instanceof RequestFailedError && classified.statusCode === 404) {
-          this.setState('removed');
-          this.note(this.t('The container was removed.'));
+          this.removed();
           return;
         }
         if (classified instanceof RequestFailedError && classified.statusCode !== undefined) {
@@ -271,9 +316,11 @@ export class LogFollower implements Disposable {
         }
       }
       if (signal.aborted) return;
+      if (connection.aborted) continue;
       // The engine ends a followed log when the container stops. It may already be running again.
-      const { running, startedAtMs } = await this.isRunning();
+      const { running, startedAtMs } = await this.isRunning(connection);
       if (signal.aborted) return;
+      if (connection.aborted) continue;
       // Refused while it runs: final. Refused as it stops or goes ("dead or marked for removal"):
       // wait for what comes next, as for any stop.
       if (refused !== undefined && running === 'running') {
@@ -286,29 +333,28 @@ export class LogFollower implements Disposable {
         // than wait for a start event that may have come while nobody listened.
         this.setState('failed');
         retries++;
-        await sleep(Math.min(30_000, 1000 * 2 ** Math.min(retries, 5)), signal);
+        await sleep(Math.min(30_000, 1000 * 2 ** Math.min(retries, 5)), connection);
         continue;
       }
       retries = 0;
       if (running === 'gone') {
-        this.setState('removed');
-        this.note(this.t('The container was removed.'));
+        this.removed();
         return;
       }
       if (running === 'running') {
         // It stopped and started again before we looked (a quick restart): say so, and reopen;
         // after a failure, not in a tight loop.
         if (startedAtMs > openedAtMs) this.note(this.t('The container restarted at {0}.', new Date(startedAtMs).toLocaleTimeString()));
-        await sleep(this.stateValue === 'failed' ? 2000 : 100, signal);
+        await sleep(this.stateValue === 'failed' ? 2000 : 100, connection);
         continue;
       }
       this.setState('stopped');
       this.note(this.t('The container stopped at {0}. Waiting for it to start again…', new Date().toLocaleTimeString()));
       const reason = this.startedMeanwhile ? 'start' : await this.waitForStartOrRemoval();
       if (signal.aborted) return;
+      if (reason === 'switch') continue;
       if (reason === 'destroy') {
-        this.setState('removed');
-        this.note(this.t('The container was removed.'));
+        this.removed();
         return;
       }
       this.note(this.t('The container started again at {0}.', new Date().toLocaleTimeString()));
@@ -316,10 +362,10 @@ export class LogFollower implements Disposable {
   }
 
   /** 'unknown' when the engine did not answer (down, restarting, timed out). */
-  private async isRunning(): Promise<{ running: 'running' | 'stopped' | 'gone' | 'unknown'; startedAtMs: number }> {
+  private async isRunning(connection: AbortSignal): Promise<{ running: 'running' | 'stopped' | 'gone' | 'unknown'; startedAtMs: number }> {
     try {
       const engine = await this.getEngine();
-      const inspect = await engine.inspect('container', this.containerId, { signal: this.controller.signal });
+      const inspect = await engine.inspect('container', this.containerId, { signal: connection });
       const state = inspect.State as { Running?: boolean; StartedAt?: string } | undefined;
       const startedAtMs = Date.parse(state?.StartedAt ?? '');
       return { running: state?.Running ? 'running' : 'stopped', startedAtMs: Number.isNaN(startedAtMs) ? 0 : startedAtMs };
@@ -330,7 +376,7 @@ export class LogFollower implements Disposable {
     }
   }
 
-  private waitForStartOrRemoval(): Promise<'start' | 'destroy'> {
+  private waitForStartOrRemoval(): Promise<'start' | 'destroy' | 'switch'> {
     return new Promise((resolve) => {
       this.wake = (reason) => {
         this.wake = undefined;

@@ -66,6 +66,9 @@ export class LogsDocuments implements vscode.TextDocumentContentProvider, vscode
         }
         this.following.clear();
       }),
+      engines.onDidChangeEngine(() => {
+        for (const session of this.sessions.values()) session.follower.engineChanged(engines.address());
+      }),
       config.onDidChange((e) => {
         if (e.affectsConfiguration('berth.logs.timestamps')) for (const key of this.sessions.keys()) this.changeEmitter.fire(vscode.Uri.parse(key));
       }),

@@ -112,6 +112,18 @@ export class StatsSession {
     }
   }
 
+  /**
+   * Berth now connects to another engine: the open stream belongs to the old one. A visible panel
+   * streams from the new engine instead (which says so if the container is not there).
+   */
+  engineChanged(): void {
+    if (this.disposed || !this.controller) return;
+    this.controller.abort();
+    const controller = new AbortController();
+    this.controller = controller;
+    void this.stream(controller);
+  }
+
   private async stream(controller: AbortController): Promise<void> {
     this.streamsOpened++;
     try {

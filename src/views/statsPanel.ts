@@ -73,8 +73,17 @@ function html(webview: vscode.Webview, name: string): string {
 /** The open Stats panels, one per container. */
 export class StatsPanels implements vscode.Disposable {
   private readonly open = new Map<string, StatsPanelHandle>();
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly engines: EngineProvider) {}
+  constructor(private readonly engines: EngineProvider) {
+    this.subscription = engines.onDidChangeEngine(() => {
+      for (const handle of this.open.values()) {
+        if (!handle.session.streaming) continue;
+        void handle.panel.webview.postMessage({ type: 'status', status: vscode.l10n.t('Berth now connects to the engine at {0}…', engines.address()) });
+        handle.session.engineChanged();
+      }
+    });
+  }
 
   show(id: string, name: string): StatsPanelHandle {
     return showStats(this.engines, id, name, this.open);
@@ -85,6 +94,7 @@ export class StatsPanels implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.subscription.dispose();
     for (const handle of [...this.open.values()]) handle.panel.dispose();
   }
 }

@@ -13,7 +13,8 @@ import { LogFollower, renderLog } from '../../src/views/logFollower';
 import { layersReport } from '../../src/views/layers';
 import type { StatsFigures } from '../../src/views/stats';
 import { StatsSession } from '../../src/views/stats';
-import { TEST_IMAGE, runBusybox } from '../harness/dockerd';
+import type { PrivateDockerd } from '../harness/dockerd';
+import { TEST_IMAGE, runBusybox, startPrivateDockerd } from '../harness/dockerd';
 import { quietLog } from '../harness/model';
 import { privateDockerd } from './hooks';
 
@@ -191,6 +192,83 @@ describe('detail views on a real engine', function () {
       session.dispose();
     }
     assert.equal(session.streaming, false);
+  });
+
+  describe('when Berth connects to another engine', () => {
+    let other: PrivateDockerd | undefined;
+    const engines: ContainerEngine[] = [];
+    after(async () => {
+      for (const e of engines) e.dispose();
+      await other?.stop();
+    });
+
+    /** A follower whose engine is whatever `current.engine` is when it asks. */
+    function switchable(id: string): { follower: LogFollower; current: { engine: ContainerEngine } } {
+      const current = { engine };
+      const follower = new LogFollower(() => Promise.resolve(current.engine), id, model, { tail: 100, maxLines: 1000 }, formatMessage);
+      followers.push(follower);
+      follower.start();
+      return { follower, current };
+    }
+
+    async function connect(host: string): Promise<ContainerEngine> {
+      const resolution = resolveEngineConnection(host, {});
+      assert.ok(resolution.ok);
+      const connected = await connectEngine(resolution, 10_000, {});
+      engines.push(connected);
+      return connected;
+    }
+
+    it('follows the log on the new connection from the last line shown, when the container is there', async () => {
+      const c = await runBusybox(privateDockerd().docker, `berth-logs-switch-${Date.now().toString(36)}`, ['sh', '-c', 'echo booted; exec sleep 300']);
+      containers.push(c);
+      const { follower: f, current } = switchable(c.id);
+      await until('the boot line', () => text(f).includes('[out] booted'));
+      current.engine = await connect(privateDockerd().host);
+      f.engineChanged('unix:///the/new/address');
+      await exec(c, 'echo after-switch > /proc/1/fd/1');
+      await until('the line after the switch', () => text(f).includes('[out] after-switch'));
+      await sleep(300);
+      assert.equal(text(f), '[out] booted\n── Berth now connects to the engine at unix:///the/new/address: following this log there. ──\n[out] after-switch\n');
+      assert.equal(f.state, 'following');
+    });
+
+    it('says so when the container is not on the new engine', async () => {
+      other = await startPrivateDockerd();
+      const c = await runBusybox(privateDockerd().docker, `berth-logs-elsewhere-${Date.now().toString(36)}`, ['sh', '-c', 'echo booted; exec sleep 300']);
+      containers.push(c);
+      const { follower: f, current } = switchable(c.id);
+      await until('the boot line', () => text(f).includes('[out] booted'));
+      current.engine = await connect(other.host);
+      f.engineChanged(other.host);
+      await until('the note', () => f.state === 'removed');
+      assert.equal(text(f), `[out] booted\n── Berth now connects to the engine at ${other.host}: following this log there. ──\n── The container is not on the engine at ${other.host}. ──\n`);
+    });
+
+    it('streams stats from the new engine', async () => {
+      const c = await runBusybox(privateDockerd().docker, `berth-stats-switch-${Date.now().toString(36)}`, ['sleep', '300']);
+      containers.push(c);
+      let current = engine;
+      let samples = 0;
+      const session = new StatsSession(
+        () => Promise.resolve(current),
+        c.id,
+        () => samples++,
+        (end) => assert.fail(`stats ended: ${JSON.stringify(end)}`),
+      );
+      try {
+        session.setVisible(true);
+        await until('a sample', () => samples > 0, 10_000);
+        const before = samples;
+        current = await connect(privateDockerd().host);
+        session.engineChanged();
+        await until('samples from the new engine', () => samples > before + 1, 10_000);
+        assert.equal(session.streamsOpened, 2);
+        assert.equal(session.streaming, true);
+      } finally {
+        session.dispose();
+      }
+    });
   });
 
   it('reports the layers of the busybox test image, and those an image committed from it shares', async () => {

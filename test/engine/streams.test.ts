@@ -218,6 +218,40 @@ describe('engine streams on a private dockerd', function () {
     });
   });
 
+  describe('dispose', () => {
+    it('ends the read streams still open (events, a followed log, stats) and refuses calls after it', async () => {
+      const c = await busybox('dispose', ['sh', '-c', 'echo hi; exec sleep 300']);
+      const own = await engineAt(privateDockerd().host);
+      const chunks: LogChunk[] = [];
+      let samples = 0;
+      let events = 0;
+      const ended: string[] = [];
+      const log = (async () => {
+        for await (const chunk of own.logs(c.id, { follow: true })) chunks.push(chunk);
+        ended.push('logs');
+      })();
+      const stats = (async () => {
+        for await (const _ of own.stats(c.id, { stream: true })) samples++;
+        ended.push('stats');
+      })();
+      const eventStream = (async () => {
+        for await (const _ of own.events({})) events++;
+        ended.push('events');
+      })();
+      await waitFor(() => textOf(chunks, 'stdout') === 'hi\n' && samples > 0, 15_000, () => `not streaming yet: ${JSON.stringify(chunks)}, ${samples} samples`);
+      const started = Date.now();
+      own.dispose();
+      // Each ends quietly, as on cancellation: the views that own them start over on the next engine.
+      await withTimeout(Promise.all([log, stats, eventStream]), 5_000, `streams still open after dispose; ended: ${ended.join(', ')}`);
+      assert.ok(Date.now() - started < 2_000, `took ${Date.now() - started} ms`);
+      assert.deepEqual([...ended].sort(), ['events', 'logs', 'stats']);
+      assert.equal(events, 0);
+      await assert.rejects(own.listContainers(), (e: unknown) => e instanceof CancelledError);
+      // The engine itself is untouched: the container still runs.
+      assert.equal(((await c.inspect()) as { State: { Running: boolean } }).State.Running, true);
+    });
+  });
+
   describe('stats', () => {
     it('gives one sample without streaming: the memory limit and the processes', async () => {
       const c = await busybox('stats-once', ['sh', '-c', 'sleep 300 & sleep 300 & wait'], { hostConfig: { Memory: 64 * 1024 * 1024 } });
