@@ -13,7 +13,9 @@
  * to say *why* it cannot connect (and to which address), and a throw loses that context.
  */
 import { createHash } from 'node:crypto';
+import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { Socket } from 'node:net';
 import * as nodePath from 'node:path';
 
 export interface ConnectionInput {
@@ -612,6 +614,27 @@ export function describeSource(r: { source: ConnectionSource; contextName?: stri
 /** How often an idle SSH connection to the engine is checked (three missed answers end it). */
 const SSH_KEEPALIVE_MS = 15_000;
 
+/**
+ * How long a tcp:// connection may be idle before the system starts TCP keepalive probes. Node sets
+ * only this delay; the probe interval and count are the system's (on Linux about 11 minutes more).
+ */
+const TCP_KEEPALIVE_MS = 15_000;
+
+/**
+ * The agent's new sockets send TCP keepalives, so an engine host that vanishes without closing the
+ * connection (sleep, a dropped VPN) ends the long streams in the end. No pooling: each request
+ * still has its own connection, as without an agent.
+ */
+function withTcpKeepAlive<A extends HttpAgent>(agent: A): A {
+  const create = agent.createConnection.bind(agent);
+  agent.createConnection = (options, callback) => {
+    const socket = create(options, callback);
+    if (socket instanceof Socket) socket.setKeepAlive(true, TCP_KEEPALIVE_MS);
+    return socket;
+  };
+  return agent;
+}
+
 const NEUTRAL_MODEM_KEYS: Readonly<Record<string, undefined>> = {
   socketPath: undefined,
   host: undefined,
@@ -646,9 +669,12 @@ export function toModemOptions(
         host: endpoint.host,
         port: endpoint.port,
         protocol: endpoint.tls ? 'https' : 'http',
+        agent: withTcpKeepAlive(new HttpAgent()),
       };
       const tls = endpoint.tls;
       if (tls) {
+        // Without TLS options of its own, the agent lets docker-modem's per-request ca/cert/key apply.
+        options.agent = withTcpKeepAlive(new HttpsAgent());
         const ca = tls.caPath === undefined ? undefined : readFile(tls.caPath);
         const cert = tls.certPath === undefined ? undefined : readFile(tls.certPath);
         const key = tls.keyPath === undefined ? undefined : readFile(tls.keyPath);
@@ -661,7 +687,7 @@ export function toModemOptions(
         if (!tls.verify) {
           // docker-modem forwards no rejectUnauthorized, only `agent`; the agent's own TLS
           // options take precedence over per-request ones in Node, so this is where it must go.
-          options.agent = new HttpsAgent({ rejectUnauthorized: false });
+          options.agent = withTcpKeepAlive(new HttpsAgent({ rejectUnauthorized: false }));
         }
       }
       return options;

@@ -1,6 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Agent as HttpsAgent } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, createServer as createHttpServer } from 'node:http';
+import type { Server } from 'node:http';
+import { Agent as HttpsAgent, createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Socket } from 'node:net';
+import * as path from 'node:path';
 import Modem from 'docker-modem';
 import {
   contextDirName,
@@ -1051,8 +1057,16 @@ describe('connection', () => {
       });
     });
 
-    it('maps plain tcp to http without certificates', () => {
-      assert.deepEqual(toModemOptions({ kind: 'tcp', host: 'h', port: 2375 }, readFile, {}), { ...neutral, host: 'h', port: 2375, protocol: 'http' });
+    /** The options without the agent (checked apart: it is an object with state). */
+    const withoutAgent = (options: Record<string, unknown>): Record<string, unknown> => {
+      const { agent: _agent, ...rest } = options;
+      return rest;
+    };
+
+    it('maps plain tcp to http without certificates, through an http agent', () => {
+      const options = toModemOptions({ kind: 'tcp', host: 'h', port: 2375 }, readFile, {});
+      assert.deepEqual(withoutAgent(options), { ...neutral, host: 'h', port: 2375, protocol: 'http' });
+      assert.ok(options.agent instanceof HttpAgent && !(options.agent instanceof HttpsAgent));
     });
 
     it('maps TLS tcp to https with the certificate contents', () => {
@@ -1061,12 +1075,12 @@ describe('connection', () => {
         readFile,
         {},
       );
-      assert.deepEqual(options, { ...neutral, host: '::1', port: 2376, protocol: 'https', ca: 'CA-PEM', cert: 'CERT-PEM', key: 'KEY-PEM' });
+      assert.deepEqual(withoutAgent(options), { ...neutral, host: '::1', port: 2376, protocol: 'https', ca: 'CA-PEM', cert: 'CERT-PEM', key: 'KEY-PEM' });
     });
 
     it('uses https with the system trust store when no TLS files are given', () => {
       const options = toModemOptions({ kind: 'tcp', host: 'h', port: 443, tls: { verify: true } }, readFile, {});
-      assert.deepEqual(options, { ...neutral, host: 'h', port: 443, protocol: 'https' });
+      assert.deepEqual(withoutAgent(options), { ...neutral, host: 'h', port: 443, protocol: 'https' });
     });
 
     it('leaves out a CA file that cannot be read', () => {
@@ -1090,9 +1104,11 @@ describe('connection', () => {
       assert.equal(unreadableKey.key, undefined);
     });
 
-    it('adds no agent when verifying', () => {
-      const options = toModemOptions({ kind: 'tcp', host: 'h', port: 2376, tls: { verify: true } }, readFile, {});
-      assert.equal('agent' in options, false);
+    it('gives the https agent no TLS options of its own when verifying (the per-request ones apply)', () => {
+      const options = toModemOptions({ kind: 'tcp', host: 'h', port: 2376, tls: { verify: true, caPath: '/c/ca.pem' } }, readFile, {});
+      assert.ok(options.agent instanceof HttpsAgent);
+      const own = (options.agent as HttpsAgent & { options: Record<string, unknown> }).options;
+      for (const key of ['ca', 'cert', 'key', 'rejectUnauthorized']) assert.equal(own[key], undefined, key);
     });
 
     it('disables certificate checks through an https agent when verify is false', () => {
@@ -1176,6 +1192,79 @@ describe('connection', () => {
         assert.equal(m.ca, 'CA-PEM');
         assert.equal(m.cert, 'CERT-PEM');
         assert.equal(m.key, 'KEY-PEM');
+      });
+
+      describe('over a real connection (a local server standing in for the engine)', () => {
+        const fixtures = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'tls');
+        const pem = (name: string): string => readFileSync(path.join(fixtures, name), 'utf8');
+        const servers: Server[] = [];
+        after(() => {
+          for (const server of servers) server.close();
+        });
+
+        async function listen(tls: boolean): Promise<number> {
+          const answer = (_req: unknown, res: { end(text: string): void }): void => res.end('OK');
+          const server = tls ? createHttpsServer({ key: pem('server-key.pem'), cert: pem('server.pem') }, answer) : createHttpServer(answer);
+          servers.push(server);
+          await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+          return (server.address() as AddressInfo).port;
+        }
+
+        /** GET /_ping through docker-modem with our options; the answer's text, or the error's code or message. */
+        function ping(options: Record<string, unknown>): Promise<string> {
+          return new Promise((resolve) => {
+            new Modem(options).dial({ path: '/_ping', method: 'GET', statusCodes: { 200: true } }, (error: unknown, data: unknown) => {
+              if (error) resolve(`error: ${(error as { code?: string; message?: string }).code ?? (error as { message?: string }).message ?? 'unknown'}`);
+              else resolve(Buffer.isBuffer(data) ? data.toString() : String(data));
+            });
+          });
+        }
+
+        /** How many sockets were given TCP keepalive (with which delay) while `fn` ran. */
+        async function keepalives(fn: () => Promise<void>): Promise<number[]> {
+          const delays: number[] = [];
+          // eslint-disable-next-line @typescript-eslint/unbound-method
+          const original = Socket.prototype.setKeepAlive;
+          Socket.prototype.setKeepAlive = function (this: Socket, enable?: boolean, delay?: number) {
+            if (enable) delays.push(delay ?? 0);
+            return original.call(this, enable, delay);
+          };
+          try {
+            await fn();
+          } finally {
+            Socket.prototype.setKeepAlive = original;
+          }
+          return delays;
+        }
+
+        const caFile = path.join(fixtures, 'ca.pem');
+        const readReal = (p: string): string | undefined => (p === caFile ? pem('ca.pem') : undefined);
+
+        it('talks plain http over tcp, with TCP keepalive on the socket', async () => {
+          const port = await listen(false);
+          let answer = '';
+          const delays = await keepalives(async () => {
+            answer = await ping(toModemOptions({ kind: 'tcp', host: '127.0.0.1', port }, readReal, {}));
+          });
+          assert.equal(answer, 'OK');
+          assert.deepEqual(delays, [15_000]);
+        });
+
+        it('verifies the engine certificate against the given CA, with TCP keepalive', async () => {
+          const port = await listen(true);
+          let answer = '';
+          const delays = await keepalives(async () => {
+            answer = await ping(toModemOptions({ kind: 'tcp', host: '127.0.0.1', port, tls: { verify: true, caPath: caFile } }, readReal, {}));
+          });
+          assert.equal(answer, 'OK');
+          assert.ok(delays.includes(15_000), `keepalive delays: ${delays.join(', ')}`);
+        });
+
+        it('refuses a certificate it cannot verify, unless verification is off', async () => {
+          const port = await listen(true);
+          assert.match(await ping(toModemOptions({ kind: 'tcp', host: '127.0.0.1', port, tls: { verify: true } }, readReal, {})), /^error: (SELF_SIGNED|UNABLE_TO_GET_ISSUER|UNABLE_TO_VERIFY_LEAF_SIGNATURE|DEPTH_ZERO)/);
+          assert.equal(await ping(toModemOptions({ kind: 'tcp', host: '127.0.0.1', port, tls: { verify: false } }, readReal, {})), 'OK');
+        });
       });
 
       it('configures ssh with the user and agent', () => {
