@@ -7,6 +7,8 @@ export function describeEngineError(error: AnyEngineError, address: string, t: T
     return t('The operation was cancelled.');
   }
   if (error.kind === 'request-failed') {
+    const archive = describeArchiveProblem(error, t);
+    if (archive !== undefined) return archive;
     const detail = error.engineMessage || t('no details');
     return error.statusCode !== undefined ? t('The engine refused the request ({0}): {1}', error.statusCode, detail) : t('The request failed: {0}', detail);
   }
@@ -31,5 +33,38 @@ export function describeEngineError(error: AnyEngineError, address: string, t: T
       return t('The engine address is not usable: {0}', error.detail);
     default:
       return t('Could not reach the engine at {0}: {1}', address, error.detail);
+  }
+}
+
+/**
+ * Plain words for a file transfer failure (an ArchiveError, read by its shape so this file needs no
+ * engine import); undefined for any other error. The engine layer's own texts are English.
+ */
+export function describeArchiveProblem(error: { problem?: unknown; path?: unknown; engineMessage?: unknown }, t: Translate): string | undefined {
+  const path = typeof error.path === 'string' ? error.path : '';
+  const detail = typeof error.engineMessage === 'string' && error.engineMessage.trim() ? error.engineMessage.trim() : t('no details');
+  switch (error.problem) {
+    case 'not-found':
+      return t('{0} was not found: the path is not in the container, or the container is gone.', path);
+    case 'is-directory':
+      return t('{0} is a folder.', path);
+    case 'not-directory':
+      return t('{0} is not a folder.', path);
+    case 'not-file':
+      return t('{0} is not a regular file (it may be a device, a pipe or a socket).', path);
+    case 'exists':
+      return t('{0} already exists.', path);
+    case 'too-large':
+      return t('{0} is too large to open from the container. Copy it to this computer instead.', path);
+    case 'not-permitted':
+      return t('The engine does not allow writing {0}: {1}', path, detail);
+    case 'unsupported':
+      return t('Files in a container can be read and written here, but not deleted or renamed.');
+    case 'bad-path':
+      return t('{0} is not an absolute path in the container.', path);
+    case 'host-io':
+      return t('Reading or writing on this computer failed: {0}', detail);
+    default:
+      return undefined;
   }
 }

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { CancelledError, EngineUnavailableError, RequestFailedError, classifyError } from '../../src/engine/errors';
 import type { UnavailableReason } from '../../src/engine/errors';
-import { describeEngineError } from '../../src/errorMessages';
+import { ArchiveError } from '../../src/engine/archive';
+import type { ArchiveProblem } from '../../src/engine/archive';
+import { describeArchiveProblem, describeEngineError } from '../../src/errorMessages';
 import { formatMessage } from '../../src/l10n';
 import type { Translate } from '../../src/l10n';
 
@@ -125,5 +127,47 @@ describe('describeEngineError', () => {
       const raw = Object.assign(new Error('(HTTP code 404) no such container - No such container: nope '), { statusCode: 404, json: { message: 'No such container: nope' } });
       assert.equal(describeEngineError(classifyError(raw), ADDRESS, formatMessage), 'The engine refused the request (404): No such container: nope');
     });
+  });
+});
+
+describe('describeEngineError for file transfers', () => {
+  // Every problem, checked by the compiler: a new one must be added here.
+  const PROBLEMS: Record<ArchiveProblem, true> = {
+    'not-found': true,
+    'is-directory': true,
+    'not-directory': true,
+    'not-file': true,
+    exists: true,
+    'too-large': true,
+    'not-permitted': true,
+    unsupported: true,
+    'bad-path': true,
+    'host-io': true,
+  };
+  /** Marks what went through the translator, so English from the engine layer shows as unmarked. */
+  const marked: Translate = (message, ...args) => `«${formatMessage(message, ...args)}»`;
+
+  for (const problem of Object.keys(PROBLEMS) as ArchiveProblem[]) {
+    it(`words "${problem}" itself instead of the engine layer's English`, () => {
+      const error = new ArchiveError(problem, '/srv/data', 'ENGLISH-FROM-THE-ENGINE-LAYER', 400);
+      const message = describeEngineError(error, ADDRESS, marked);
+      assert.match(message, /^«.*»$/s, message);
+      if (problem === 'not-permitted' || problem === 'host-io') {
+        // There the engine's or the system's words are the reason, inside a translated sentence.
+        assert.ok(message.includes('ENGLISH-FROM-THE-ENGINE-LAYER'), message);
+      } else {
+        assert.doesNotMatch(message, /ENGLISH-FROM-THE-ENGINE-LAYER/);
+      }
+      if (problem !== 'unsupported' && problem !== 'host-io') assert.ok(message.includes('/srv/data'), message);
+    });
+  }
+
+  it('keeps what the engine or the system said where it is the reason (read-only file system, host I/O)', () => {
+    assert.equal(describeEngineError(new ArchiveError('not-permitted', '/etc/x', 'container rootfs is marked read-only', 403), ADDRESS, formatMessage), 'The engine does not allow writing /etc/x: container rootfs is marked read-only');
+    assert.equal(describeEngineError(new ArchiveError('host-io', '/home/me/x', 'EACCES: permission denied'), ADDRESS, formatMessage), 'Reading or writing on this computer failed: EACCES: permission denied');
+  });
+
+  it('leaves other request failures to the generic wording', () => {
+    assert.equal(describeArchiveProblem(new RequestFailedError(500, 'boom'), formatMessage), undefined);
   });
 });
