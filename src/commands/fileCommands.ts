@@ -61,14 +61,24 @@ const copyFrom: CommandHandler = async (services, clicked) => {
   if (result.refused.length > 0) {
     services.log.warn(`Copy from ${c.name}: ${result.refused.map((r) => describeRefusal(r.reason, r.name, t)).join(' ')}`);
     const show = t('Show Log');
-    if ((await vscode.window.showWarningMessage(t('Copied {0} files; {1} entries were refused because they would land outside the target folder.', result.files, result.refused.length), show)) === show) services.log.show();
+    if ((await vscode.window.showWarningMessage(t('Copied {0}; {1} refused because they would land outside the target folder.', files(result.files), entries(result.refused.length)), show)) === show) services.log.show();
   } else if (result.skipped.length > 0) {
     const show = t('Show Log');
-    if ((await vscode.window.showInformationMessage(t('Copied {0} files from {1}; skipped {2} entries a folder cannot hold (devices, FIFOs, sockets).', result.files, c.name, result.skipped.length), show)) === show) services.log.show();
+    if ((await vscode.window.showInformationMessage(t('Copied {0} from {1}; skipped {2} a folder cannot hold (devices, FIFOs, sockets).', files(result.files), c.name, entries(result.skipped.length)), show)) === show) services.log.show();
   } else {
-    vscode.window.setStatusBarMessage(t('Copied {0} files from {1}', result.files, c.name), 4000);
+    vscode.window.setStatusBarMessage(t('Copied {0} from {1}', files(result.files), c.name), 4000);
   }
 };
+
+/** "1 file" or "3 files". */
+function files(count: number): string {
+  return count === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', count);
+}
+
+/** "1 entry" or "3 entries". */
+function entries(count: number): string {
+  return count === 1 ? vscode.l10n.t('1 entry') : vscode.l10n.t('{0} entries', count);
+}
 
 /** Asks before a copy merges into something already there; true to go on. */
 async function confirmReplace(message: string): Promise<boolean> {
@@ -108,9 +118,9 @@ const copyTo: CommandHandler = async (services, clicked) => {
   if (result.skipped.length > 0) {
     services.log.info(`Copy into ${c.name}: skipped ${result.skipped.join(', ')} (sockets, FIFOs or devices)`);
     const show = t('Show Log');
-    if ((await vscode.window.showInformationMessage(t('Copied {0} files into {1}:{2}; skipped {3} entries a tar cannot carry (sockets, FIFOs, devices).', result.files, c.name, dir, result.skipped.length), show)) === show) services.log.show();
+    if ((await vscode.window.showInformationMessage(t('Copied {0} into {1}:{2}; skipped {3} a tar cannot carry (sockets, FIFOs, devices).', files(result.files), c.name, dir, entries(result.skipped.length)), show)) === show) services.log.show();
   } else {
-    vscode.window.setStatusBarMessage(t('Copied {0} files into {1}:{2}', result.files, c.name, dir), 4000);
+    vscode.window.setStatusBarMessage(t('Copied {0} into {1}:{2}', files(result.files), c.name, dir), 4000);
   }
 };
 

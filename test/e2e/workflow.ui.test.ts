@@ -1,7 +1,12 @@
 /** The everyday workflow as a user does it: real clicks in a real VS Code against the private dockerd. */
 import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { Page } from 'playwright-core';
 import { runBusybox } from '../harness/dockerd';
+import { entriesOf } from '../harness/tar';
 import { env } from './hooks';
 import { activeTerminal, contextMenu, focusTerminal, explorerPage, openContainersView, pane, screenshot } from './page';
 
@@ -220,5 +225,86 @@ describe('Workflow (UI)', function () {
       if (Date.now() > deadline) assert.fail(`the container's file does not hold the edit: ${JSON.stringify(text.replace(/\0+/g, ' ').slice(0, 300))}`);
       await page.waitForTimeout(300);
     }
+  });
+  it('copies a file out of a container and back in, asking before it replaces what is there', async () => {
+    const page = ui.page();
+    const { dockerd, workDir } = env();
+    const name = `berth-e2e-copy-${Date.now().toString(36)}`;
+    const container = await runBusybox(dockerd.docker, name, ['sh', '-c', 'mkdir -p /data /inbox && echo first-version > /data/hello.txt && exec sleep 600']);
+    containers.push(container);
+    const hostDir = join(workDir, `copies-${Date.now().toString(36)}`);
+    mkdirSync(hostDir);
+    const row = pane(page, 'Containers').locator('.monaco-list-row', { hasText: name }).filter({ hasText: /Up / });
+    await row.waitFor({ timeout: 30_000 });
+    const quickInput = page.locator('.quick-input-widget');
+
+    /** VS Code's own file dialog (the simple one, in a browser): types the path and accepts. */
+    const pickInDialog = async (path: string, accept: string): Promise<void> => {
+      const input = quickInput.locator('input.input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(path);
+      await page.waitForTimeout(500);
+      await quickInput.getByRole('button', { name: accept }).click();
+      await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+    };
+    const copyFrom = async (): Promise<void> => {
+      await contextMenu(page, row, 'Copy from Container…');
+      const input = quickInput.locator('input.input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill('/data/hello.txt');
+      await page.keyboard.press('Enter');
+      await quickInput.getByText('Where to copy /data/hello.txt').waitFor({ timeout: 10_000 });
+      await pickInDialog(hostDir, 'Copy Here');
+    };
+    const copied = join(hostDir, 'hello.txt');
+    const waitForContent = async (file: string, read: () => Promise<string>, expected: string): Promise<void> => {
+      const deadline = Date.now() + 20_000;
+      let last = '';
+      while ((last = await read().catch(() => '')) !== expected) {
+        if (Date.now() > deadline) assert.fail(`${file} holds ${JSON.stringify(last)}, not ${JSON.stringify(expected)}`);
+        await page.waitForTimeout(250);
+      }
+    };
+
+    // Out of the container, into a host folder.
+    await copyFrom();
+    await waitForContent(copied, () => readFile(copied, 'utf8'), 'first-version\n');
+
+    // Again, after the container's copy changed: Berth asks before replacing the host's file.
+    const exec = await container.exec({ Cmd: ['sh', '-c', 'echo second-version > /data/hello.txt'], AttachStdout: true, AttachStderr: true });
+    const execStream = await exec.start({});
+    await new Promise<void>((resolve) => {
+      execStream.on('end', resolve);
+      execStream.resume();
+    });
+    await copyFrom();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.getByText(`hello.txt already exists in ${hostDir}.`).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'copy-confirm');
+    // Cancelled: the host's file is left as it was.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    await page.waitForTimeout(1000);
+    assert.equal(readFileSync(copied, 'utf8'), 'first-version\n');
+    await copyFrom();
+    await dialog.getByText(`hello.txt already exists in ${hostDir}.`).waitFor({ timeout: 10_000 });
+    await dialog.getByRole('button', { name: 'Copy and Replace' }).click();
+    await waitForContent(copied, () => readFile(copied, 'utf8'), 'second-version\n');
+
+    // Back in: a host file into a folder of the container.
+    const upload = join(hostDir, 'from-host.txt');
+    writeFileSync(upload, 'made on the host\n');
+    await contextMenu(page, row, 'Copy into Container…');
+    await quickInput.getByText(`What to copy into ${name}`).waitFor({ timeout: 10_000 });
+    await pickInDialog(upload, 'Copy');
+    const folderInput = quickInput.locator('input.input');
+    await folderInput.waitFor({ timeout: 10_000 });
+    await folderInput.fill('/inbox');
+    await page.keyboard.press('Enter');
+    const readInContainer = async (): Promise<string> => {
+      const entries = await entriesOf((await container.getArchive({ path: '/inbox/from-host.txt' })) as unknown as Readable);
+      return entries.find((e) => e.type === 'file')?.content ?? '';
+    };
+    await waitForContent('/inbox/from-host.txt', readInContainer, 'made on the host\n');
   });
 });
