@@ -754,4 +754,8 @@ export const QUIET_WORKBENCH_SETTINGS: Readonly<Record<string, unknown>> = {
   'terminal.integrated.gpuAcceleration': 'off',
   // Each test's window starts without terminals revived from an earlier window on the workspace.
   'terminal.integrated.enablePersistentSessions': false,
+  // A window restores the panel as the last one left it; a terminal view restored open with no
+  // terminals makes VS Code start a default shell ("bash"), which then sits beside the terminal a
+  // test opens and can take its clicks. Start with the view hidden instead.
+  'terminal.integrated.hideOnStartup': 'always',
 };
