@@ -152,8 +152,8 @@ export class Linter {
         inSubshell: false,
         inPipeline: false,
       };
-      result.push({ kind: 'exec', script: { source, commands: name ? [command] : [], hasPipe: false, hasError: false }, span: () => span });
-      this.addShellC(result, command, () => span);
+      result.push({ kind: 'exec', script: { source, commands: name ? [command] : [], hasPipe: false, hasError: false }, span: () => span, exact: false });
+      this.addShellC(result, command, () => span, false);
       return result;
     }
     const offset = target.restOffset;
@@ -161,9 +161,10 @@ export class Linter {
       kind: 'shell',
       script: this.shellParser.parse(target.rest),
       span: (start, end) => toSource(target, offset + start, offset + end),
+      exact: true,
     };
     result.push(main);
-    for (const command of main.script.commands) this.addShellC(result, command, main.span);
+    for (const command of main.script.commands) this.addShellC(result, command, main.span, true);
     // A heredoc is a shell script when RUN has no command of its own (`RUN <<EOF`) or runs a shell.
     const runsShell = main.script.commands.length === 0 || main.script.commands.every((c) => SHELLS.has(commandName(c)));
     if (runsShell) {
@@ -173,16 +174,17 @@ export class Linter {
           kind: 'heredoc',
           script: this.shellParser.parse(heredoc.body),
           span: (start, end) => ({ start: base + start, end: base + end }),
+          exact: true,
         };
         result.push(script);
-        for (const command of script.script.commands) this.addShellC(result, command, script.span);
+        for (const command of script.script.commands) this.addShellC(result, command, script.span, true);
       }
     }
     return result;
   }
 
   /** `sh -c '…'` runs a script of its own: parse it too, mapping into the quoted argument. */
-  private addShellC(result: RunScript[], command: ShellCommand, outer: (start: number, end: number) => Span): void {
+  private addShellC(result: RunScript[], command: ShellCommand, outer: (start: number, end: number) => Span, outerExact: boolean): void {
     if (!SHELLS.has(commandName(command))) return;
     const index = command.args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a.value));
     const arg = index === -1 ? undefined : command.args[index + 1];
@@ -193,6 +195,8 @@ export class Linter {
       kind: 'sh-c',
       script: this.shellParser.parse(arg.value),
       span: (start, end) => outer(base + start, base + end),
+      // Exact when the argument is written as its value, in plain quotes at most (no escapes).
+      exact: outerExact && (quoted || arg.end - arg.start === arg.value.length),
     });
   }
 

@@ -66,6 +66,11 @@ export interface RunScript {
   /** `shell`: the RUN line; `exec`: JSON form; `heredoc`: a heredoc body; `sh-c`: the script of `sh -c '…'`. */
   kind: 'shell' | 'exec' | 'heredoc' | 'sh-c';
   script: ShellScript;
+  /**
+   * Its offsets map one to one onto the Dockerfile's text, so a fix can edit there. Not so in JSON
+   * form (offsets point at the whole array), nor in a `sh -c` argument with escapes in it.
+   */
+  exact: boolean;
   readonly span: (start: number, end: number) => Span;
 }
 

@@ -127,6 +127,20 @@ describe('lint rules: package managers', function () {
       assert.equal(spanText(text, finding), 'pip install');
     });
 
+    it('fixes inside a plainly quoted `sh -c`, and offers no fix where offsets are not the text (JSON form, escapes)', async () => {
+      const quoted = "FROM python:3.12\nRUN sh -c 'pip install flask==3.0.2'\n";
+      assert.equal(await assertFixRemoves(quoted, 'DL3042', RULES), "FROM python:3.12\nRUN sh -c 'pip install --no-cache-dir flask==3.0.2'\n");
+      for (const text of [
+        'FROM python:3.12\nRUN ["pip", "install", "flask==3.0.2"]\n',
+        'FROM python:3.12\nRUN ["sh", "-c", "pip install flask==3.0.2"]\n',
+        'FROM python:3.12\nRUN sh -c "pip install \\"flask==3.0.2\\""\n',
+      ]) {
+        const [finding] = await findings('DL3042', text);
+        assert.ok(finding, text);
+        assert.deepEqual(finding.fixes, [], text);
+      }
+    });
+
     it('accepts --no-cache-dir and other pip subcommands', async () => {
       const text = 'FROM python:3.12\nRUN pip install --no-cache-dir flask==3.0.2 && pip freeze && pip download six==1.0\n';
       assert.deepEqual(await at('DL3042', text), []);

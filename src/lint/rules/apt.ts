@@ -3,7 +3,7 @@ import type { Instruction } from '../dockerfile';
 import { commandName, hasOption, positionalArgs, subcommand } from '../shell';
 import type { ShellCommand } from '../shell';
 import type { LocatedCommand, Rule, RuleContext } from '../types';
-import { commandsNamed, insertAfter, instructionsOf, nameSpan } from './util';
+import { appendFix, commandsNamed, insertFix, instructionsOf, nameSpan } from './util';
 
 /** apt-get options that take a value, so their value is not mistaken for a package. */
 const APT_VALUE_OPTIONS = new Set(['-o', '-c', '-t', '--option', '--config-file', '--target-release', '--default-release']);
@@ -53,8 +53,7 @@ export const DL3014: Rule = {
       // -qq implies -y for apt-get.
       if (hasOption(located.command, '-y', '--yes', '--assume-yes', '-qq', '--quiet=2', '-q=2')) continue;
       // In JSON form words have no positions of their own, so no edit can be placed safely.
-      const fixes = located.script.kind === 'exec' ? [] : [{ title: 'Add -y to apt-get install', edits: [insertAfter(located, located.sub.end, ' -y')] }];
-      context.report({ span: nameSpan(located), fixes });
+      context.report({ span: nameSpan(located), fixes: insertFix(located, located.sub.end, 'Add -y to apt-get install', ' -y') });
     }
   },
 };
@@ -69,7 +68,7 @@ export const DL3015: Rule = {
       if (hasOption(located.command, '--no-install-recommends') || located.command.args.some((a) => /APT::Install-Recommends=(false|0)/i.test(a.value))) continue;
       context.report({
         span: nameSpan(located),
-        fixes: located.script.kind === 'exec' ? [] : [{ title: 'Add --no-install-recommends', edits: [insertAfter(located, located.sub.end, ' --no-install-recommends')] }],
+        fixes: insertFix(located, located.sub.end, 'Add --no-install-recommends', ' --no-install-recommends'),
       });
     }
   },
@@ -94,14 +93,7 @@ export const DL3009: Rule = {
         (c) => commandName(c.command) === 'rm' && c.command.args.some((a) => /^\/var\/lib\/apt\/lists\/?\*?$/.test(a.value)),
       );
       if (cleaned) continue;
-      const end = run.json ? run.span.end : last.script.span(0, last.script.script.source.length).end;
-      context.report({
-        span: nameSpan(last),
-        fixes:
-          last.script.kind !== 'shell'
-            ? []
-            : [{ title: 'Remove the apt lists in the same RUN', edits: [{ span: { start: end, end }, newText: ' \\\n    && rm -rf /var/lib/apt/lists/*' }] }],
-      });
+      context.report({ span: nameSpan(last), fixes: appendFix(context, last, 'Remove the apt lists in the same RUN', 'rm -rf /var/lib/apt/lists/*') });
     }
   },
 };
@@ -116,7 +108,7 @@ export const DL3027: Rule = {
       const sub = subcommand(located.command)?.value;
       const replacement = sub === 'search' || sub === 'show' || sub === 'policy' ? 'apt-cache' : 'apt-get';
       const span = nameSpan(located);
-      context.report({ span, fixes: [{ title: `Use ${replacement}`, edits: [{ span, newText: replacement }] }] });
+      context.report({ span, fixes: located.script.exact ? [{ title: `Use ${replacement}`, edits: [{ span, newText: replacement }] }] : [] });
     }
   },
 };

@@ -7,7 +7,7 @@ import type { Instruction, Span } from '../dockerfile';
 import { commandName, hasOption, positionalArgs } from '../shell';
 import type { ShellCommand, ShellWord } from '../shell';
 import type { Fix, LocatedCommand, Rule, RuleContext } from '../types';
-import { commandsNamed, insertAfter, runCommands } from './util';
+import { appendFix, commandsNamed, insertFix, runCommands } from './util';
 
 // ---------------------------------------------------------------------------------------------
 // Generic helpers
@@ -40,25 +40,10 @@ function wordSpan(located: LocatedCommand, word: ShellWord): Span {
 }
 
 /** Edits only make sense where we know exact offsets: not in exec (JSON) form. */
-function insertFix(invocation: Invocation, title: string, text: string): Fix[] {
-  if (invocation.script.kind === 'exec') return [];
-  return [{ title, edits: [insertAfter(invocation, invocation.sub.end, text)] }];
+function insertSubFix(invocation: Invocation, title: string, text: string): Fix[] {
+  return insertFix(invocation, invocation.sub.end, title, text);
 }
 
-/**
- * Appends `&& <command>` to the end of the RUN line. Offered only when the RUN's own shell script
- * ends with a simple command (not inside a loop, subshell or after a shell comment), so the
- * addition is certain to run last and to parse.
- */
-function appendFix(context: RuleContext, located: LocatedCommand, title: string, command: string): Fix[] {
-  const { script } = located;
-  if (script.kind !== 'shell' || script.script.hasError) return [];
-  const source = script.script.source;
-  const last = script.script.commands[script.script.commands.length - 1];
-  if (!last || last.end !== source.length || last.inSubshell) return [];
-  const at = script.span(source.length - 1, source.length).end;
-  return [{ title, edits: [{ span: { start: at, end: at }, newText: ` ${context.file.escape}\n    && ${command}` }] }];
-}
 
 /** Finds commands of a tool and the subcommand they run. */
 function invocations(
@@ -297,7 +282,7 @@ export const DL3042: Rule = {
       if (hasOption(install.tool, '--no-cache-dir')) continue;
       if (cacheMountTargets(install.run).some(isPipCache)) continue;
       if (stageSetsPipNoCache(context, install.run) || runSetsPipNoCache(context, install)) continue;
-      context.report({ span: invocationSpan(install), fixes: insertFix(install, 'Add --no-cache-dir to pip install', ' --no-cache-dir') });
+      context.report({ span: invocationSpan(install), fixes: insertSubFix(install, 'Add --no-cache-dir to pip install', ' --no-cache-dir') });
     }
   },
 };
@@ -424,7 +409,7 @@ export const DL3019: Rule = {
     for (const add of apkAdds(context)) {
       if (hasOption(add.tool, '--no-cache')) continue;
       if (cacheMountTargets(add.run).some((p) => p === '/var/cache/apk' || p === '/etc/apk/cache')) continue;
-      context.report({ span: invocationSpan(add), fixes: insertFix(add, 'Add --no-cache to apk add', ' --no-cache') });
+      context.report({ span: invocationSpan(add), fixes: insertSubFix(add, 'Add --no-cache to apk add', ' --no-cache') });
     }
   },
 };
@@ -522,7 +507,7 @@ function checkAssumeYes(context: RuleContext, installs: readonly Invocation[]): 
   for (const install of installs) {
     if (hasOption(install.tool, '-y', '--assumeyes')) continue;
     const tool = commandName(install.command);
-    context.report({ span: invocationSpan(install), fixes: insertFix(install, `Add -y to ${tool} ${install.sub.value}`, ' -y') });
+    context.report({ span: invocationSpan(install), fixes: insertSubFix(install, `Add -y to ${tool} ${install.sub.value}`, ' -y') });
   }
 }
 
@@ -643,10 +628,7 @@ export const DL3034: Rule = {
   check(context) {
     for (const call of invocations(context, named('zypper'), ZYPPER_PROMPTING, ZYPPER_VALUE_OPTIONS)) {
       if (hasOption(call.tool, '-n', '--non-interactive', '-y', '--no-confirm')) continue;
-      const fixes: Fix[] =
-        call.script.kind === 'exec'
-          ? []
-          : [{ title: 'Run zypper with --non-interactive', edits: [insertAfter(call, call.command.nameEnd, ' --non-interactive')] }];
+      const fixes = insertFix(call, call.command.nameEnd, 'Run zypper with --non-interactive', ' --non-interactive');
       context.report({ span: invocationSpan(call), fixes });
     }
   },

@@ -10,7 +10,7 @@ import { commandsNamed, commentsWithin, nameSpan } from './util';
 
 /** True when the located command's span maps onto exactly the same text in the Dockerfile, so an edit there is safe. */
 function editable(context: RuleContext, located: LocatedCommand, start: number, end: number): boolean {
-  if (located.script.kind === 'exec') return false;
+  if (!located.script.exact) return false;
   const span = located.script.span(start, end);
   return context.file.text.slice(span.start, span.end) === located.script.script.source.slice(start, end);
 }

@@ -1,6 +1,6 @@
 /** Small helpers shared by rule families. */
 import type { Comment, Instruction, ParsedDockerfile, Span } from '../dockerfile';
-import type { LocatedCommand, RuleContext, RunCommand } from '../types';
+import type { Fix, LocatedCommand, RuleContext, RunCommand } from '../types';
 
 /** Per parsed file, the answers already given: most rules ask for the same keywords. */
 const instructionCache = new WeakMap<ParsedDockerfile, Map<string, readonly Instruction[]>>();
@@ -62,6 +62,30 @@ export function nameSpan(located: LocatedCommand): Span {
 /** The Dockerfile span of a whole command. */
 export function commandSpan(located: LocatedCommand): Span {
   return located.script.span(located.command.start, located.command.end);
+}
+
+/**
+ * A fix inserting `text` right after offset `end` of the command's script (e.g. after `install`),
+ * or none where the script's offsets are not the Dockerfile's (JSON form, escaped `sh -c`).
+ */
+export function insertFix(located: LocatedCommand, end: number, title: string, text: string): Fix[] {
+  return located.script.exact ? [{ title, edits: [insertAfter(located, end, text)] }] : [];
+}
+
+/**
+ * Appends `&& <command>` to the end of the RUN line. Offered only when the RUN's own shell script
+ * ends with a simple command (not inside a loop or subshell, nor followed by `&`, `;` or a shell
+ * comment), so the addition is certain to run last and to parse; the line break uses the file's
+ * escape character.
+ */
+export function appendFix(context: RuleContext, located: LocatedCommand, title: string, command: string): Fix[] {
+  const { script } = located;
+  if (script.kind !== 'shell' || script.script.hasError) return [];
+  const source = script.script.source;
+  const last = script.script.commands[script.script.commands.length - 1];
+  if (!last || last.end !== source.length || last.inSubshell) return [];
+  const at = script.span(source.length - 1, source.length).end;
+  return [{ title, edits: [{ span: { start: at, end: at }, newText: ` ${context.file.escape}\n    && ${command}` }] }];
 }
 
 /** Inserts `text` right after the command's subcommand word (e.g. after `install`). */
