@@ -11,7 +11,8 @@ import { parseDockerfile, positionAt } from './lint/dockerfile';
 import { FORMATS, formatCheckstyle, formatGnu, formatJson, formatSarif, formatTty } from './lint/formats';
 import type { FileResult, Format } from './lint/formats';
 import { Linter } from './lint/linter';
-import { findShellCheck, runShellCheck } from './lint/shellcheck';
+import { lintFile } from './lint/lintFile';
+import { findShellCheck } from './lint/shellcheck';
 import type { LintConfig, Severity } from './lint/types';
 import { DEFAULT_CONFIG, reaches } from './lint/types';
 
@@ -124,11 +125,8 @@ async function run(argv: readonly string[], io: Io): Promise<number> {
     results = await Promise.all(
       files.map(async ({ file, text }) => {
         const parsedFile = parseDockerfile(text);
-        const findings = linter.lintParsed(parsedFile, effective);
-        if (shellcheck) {
-          findings.push(...(await runShellCheck(parsedFile, effective, { executable: shellcheck, shellParser: linter.shell })));
-          findings.sort((a, b) => a.span.start - b.span.start);
-        }
+        // The editor's checks exactly: the rules, ShellCheck, and dockerfile-utils' syntax checks.
+        const findings = await lintFile(linter, parsedFile, effective, { shellcheck, syntax: true });
         return { file, findings, positionAt: (offset: number) => positionAt(parsedFile.lineStarts, offset) };
       }),
     );
@@ -167,7 +165,9 @@ function loadConfig(explicit: string | undefined, io: Io): LintConfig {
   } catch {
     throw new Error(`cannot read the configuration file ${explicit ?? path}`);
   }
-  const { config, problems } = configFromFile(text);
+  const { config, problems, unusable } = configFromFile(text);
+  // A file hadolint could not read stops the run (exit 2) rather than lint with other settings.
+  if (unusable !== undefined) throw new Error(`the configuration file ${explicit ?? path} cannot be used: ${unusable}`);
   for (const problem of problems) io.stderr(`berth: ${path}: ${problem}\n`);
   return config;
 }

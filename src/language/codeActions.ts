@@ -3,8 +3,8 @@
  * (a setting), plus the hover that explains a finding.
  */
 import * as vscode from 'vscode';
-import { parseDockerfile, positionAt } from '../lint/dockerfile';
 import { ruleUrl } from '../lint/formats';
+import { ignoreHereEdit } from '../lint/pragmas';
 import type { Fix } from '../lint/types';
 import type { LintDiagnostics } from './diagnostics';
 
@@ -28,24 +28,6 @@ function toWorkspaceEdit(document: vscode.TextDocument, fix: Fix): vscode.Worksp
     edit.replace(document.uri, new vscode.Range(document.positionAt(e.span.start), document.positionAt(e.span.end)), e.newText);
   }
   return edit;
-}
-
-/** Inserts `# hadolint ignore=CODE` above the instruction, or adds the code to a pragma already there. */
-export function ignoreHereEdit(text: string, offset: number, code: string): { line: number; replaceLine: boolean; newText: string } | undefined {
-  const file = parseDockerfile(text);
-  const instruction = file.instructions.find((i) => offset >= i.span.start && offset <= i.span.end);
-  if (!instruction) return undefined;
-  const start = positionAt(file.lineStarts, instruction.span.start);
-  const indent = (text.slice(file.lineStarts[start.line] ?? 0, instruction.span.start).match(/^[ \t]*/) ?? [''])[0];
-  const previous = instruction.leadingComments[instruction.leadingComments.length - 1];
-  const pragma = previous && previous.line === start.line - 1 ? /^hadolint\s+ignore\s*=\s*(.*)$/i.exec(previous.text) : null;
-  if (previous && pragma?.[1] !== undefined) {
-    const codes = pragma[1].split(/[,\s]+/).filter((c) => c.length > 0);
-    if (!codes.includes(code)) codes.push(code);
-    const lineIndent = (text.slice(file.lineStarts[previous.line] ?? 0, previous.span.start).match(/^[ \t]*/) ?? [''])[0];
-    return { line: previous.line, replaceLine: true, newText: `${lineIndent}# hadolint ignore=${codes.join(',')}` };
-  }
-  return { line: start.line, replaceLine: false, newText: `${indent}# hadolint ignore=${code}\n` };
 }
 
 export class LintCodeActionProvider implements vscode.CodeActionProvider {

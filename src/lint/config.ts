@@ -21,6 +21,8 @@ export interface ParsedConfigFile {
   patch: ConfigPatch;
   /** Problems in the file, in plain words; the valid parts still apply. */
   problems: string[];
+  /** Set when nothing in the file can be used (not YAML, or not a mapping): a CI run stops on it. */
+  unusable?: string;
 }
 
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'style']);
@@ -57,11 +59,13 @@ export function parseHadolintConfig(text: string): ParsedConfigFile {
   try {
     raw = parseYaml(text);
   } catch (error) {
-    return { patch: {}, problems: [`The file is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`] };
+    const unusable = `The file is not valid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+    return { patch: {}, problems: [unusable], unusable };
   }
   if (raw === null || raw === undefined) return { patch: {}, problems };
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    return { patch: {}, problems: ['The file should hold a mapping of settings.'] };
+    const unusable = 'The file should hold a mapping of settings.';
+    return { patch: {}, problems: [unusable], unusable };
   }
   const doc = raw as Record<string, unknown>;
   const patch: ConfigPatch = {};
@@ -134,15 +138,16 @@ export function mergeConfig(base: LintConfig, ...patches: ConfigPatch[]): LintCo
   return { ignored, overrides, trustedRegistries, labelSchema, strictLabels, failureThreshold, noFail };
 }
 
-export function configFromFile(text: string): { config: LintConfig; problems: string[] } {
-  const { patch, problems } = parseHadolintConfig(text);
-  return { config: mergeConfig(DEFAULT_CONFIG, patch), problems };
+export function configFromFile(text: string): { config: LintConfig; problems: string[]; unusable?: string } {
+  const { patch, problems, unusable } = parseHadolintConfig(text);
+  return { config: mergeConfig(DEFAULT_CONFIG, patch), problems, ...(unusable === undefined ? {} : { unusable }) };
 }
 
 /**
  * Where hadolint looks for its configuration, in order: the working directory, then
  * `$XDG_CONFIG_HOME/hadolint.yaml`, `~/.config/hadolint.yaml`, `~/.hadolint/hadolint.yaml`,
- * `~/hadolint/hadolint.yaml` and `~/.hadolint.yaml` (each also as `.yml`).
+ * `~/hadolint/config.yaml` (and `~/hadolint/hadolint.yaml`) and `~/.hadolint.yaml` (each also as
+ * `.yml`).
  */
 export function configCandidates(cwd: string, home: string, env: Readonly<Record<string, string | undefined>>): string[] {
   const both = (path: string): string[] => [`${path}.yaml`, `${path}.yml`];
@@ -152,6 +157,7 @@ export function configCandidates(cwd: string, home: string, env: Readonly<Record
     ...both(join(xdg, 'hadolint')),
     ...(xdg !== join(home, '.config') ? both(join(home, '.config', 'hadolint')) : []),
     ...both(join(home, '.hadolint', 'hadolint')),
+    ...both(join(home, 'hadolint', 'config')),
     ...both(join(home, 'hadolint', 'hadolint')),
     ...both(join(home, '.hadolint')),
   ];

@@ -5,6 +5,7 @@
  *   # hadolint shell=powershell        the shell RUN uses from here on (turns off shell rules)
  */
 import type { Instruction, ParsedDockerfile } from './dockerfile';
+import { parseDockerfile, positionAt } from './dockerfile';
 
 const IGNORE = /^hadolint\s+ignore\s*=\s*([A-Za-z0-9, \t]+)$/i;
 const GLOBAL_IGNORE = /^hadolint\s+global\s+ignore\s*=\s*([A-Za-z0-9, \t]+)$/i;
@@ -25,6 +26,15 @@ function codes(list: string): string[] {
     .split(/[,\s]+/)
     .map((c) => c.trim().toUpperCase())
     .filter((c) => c.length > 0);
+}
+
+/**
+ * The codes of a `hadolint ignore=…` comment (its text after `#`), as written; undefined when the
+ * comment is not such a pragma (then it ignores nothing, as in hadolint).
+ */
+export function ignorePragmaCodes(commentText: string): string[] | undefined {
+  const match = IGNORE.exec(commentText);
+  return match?.[1] === undefined ? undefined : match[1].split(/[,\s]+/).filter((c) => c.length > 0);
 }
 
 /** The executable's base name: `/bin/bash` → `bash`, `powershell.exe` → `powershell`. */
@@ -101,4 +111,22 @@ export function collectPragmas(file: ParsedDockerfile): Pragmas {
       return posix.get(instruction) ?? true;
     },
   };
+}
+
+/** Inserts `# hadolint ignore=CODE` above the instruction, or adds the code to a pragma already there. */
+export function ignoreHereEdit(text: string, offset: number, code: string): { line: number; replaceLine: boolean; newText: string } | undefined {
+  const file = parseDockerfile(text);
+  const instruction = file.instructions.find((i) => offset >= i.span.start && offset <= i.span.end);
+  if (!instruction) return undefined;
+  const start = positionAt(file.lineStarts, instruction.span.start);
+  const indent = (text.slice(file.lineStarts[start.line] ?? 0, instruction.span.start).match(/^[ \t]*/) ?? [''])[0];
+  const previous = instruction.leadingComments[instruction.leadingComments.length - 1];
+  // Only a pragma the linter reads is extended; anything else (`ignore=DL3015 # why`) is left as it is.
+  const codes = previous && previous.line === start.line - 1 ? ignorePragmaCodes(previous.text) : undefined;
+  if (previous && codes) {
+    if (!codes.some((c) => c.toUpperCase() === code.toUpperCase())) codes.push(code);
+    const lineIndent = (text.slice(file.lineStarts[previous.line] ?? 0, previous.span.start).match(/^[ \t]*/) ?? [''])[0];
+    return { line: previous.line, replaceLine: true, newText: `${lineIndent}# hadolint ignore=${codes.join(',')}` };
+  }
+  return { line: start.line, replaceLine: false, newText: `${indent}# hadolint ignore=${code}\n` };
 }

@@ -1,11 +1,12 @@
 /**
  * dockerfile-utils' syntax checks (unknown instructions, bad flags, malformed JSON, …), brought
  * into Berth's findings. Checks that Berth's own rules already make (a second MAINTAINER warning,
- * multiple CMDs, relative WORKDIR) are switched off there, so nothing is reported twice.
+ * multiple CMDs, relative WORKDIR) are switched off there, and the ones dockerfile-utils cannot
+ * switch off are dropped where a rule reported the same problem, so nothing is reported twice.
  */
-import { ValidationSeverity, validate } from 'dockerfile-utils';
+import { ValidationCode, ValidationSeverity, validate } from 'dockerfile-utils';
 import type { ParsedDockerfile } from './dockerfile';
-import { offsetAt } from './dockerfile';
+import { offsetAt, positionAt } from './dockerfile';
 import type { Finding, Severity } from './types';
 
 /** dockerfile-utils is quadratic on large files (seconds at 20,000 lines); above this, skip it. */
@@ -21,9 +22,28 @@ const DUPLICATED_BY_RULES = {
   instructionWorkdirRelative: ValidationSeverity.IGNORE, // DL3000
 };
 
-export function syntaxFindings(file: ParsedDockerfile): Finding[] {
+/**
+ * Checks dockerfile-utils always makes that a Berth rule also makes. Dropped when that rule
+ * reported the problem (on the same line, or anywhere in the file for problems dockerfile-utils
+ * reports at both ends); kept when the rule is switched off or ignored there, so it still shows.
+ */
+const SAME_PROBLEM: ReadonlyMap<number, { rule: string; scope: 'line' | 'file' }> = new Map([
+  [ValidationCode.DUPLICATE_BUILD_STAGE_NAME, { rule: 'DL3024', scope: 'file' }],
+  [ValidationCode.NO_SOURCE_IMAGE, { rule: 'DL3061', scope: 'file' }],
+  [ValidationCode.ONBUILD_CHAINING_DISALLOWED, { rule: 'DL3043', scope: 'line' }],
+  [ValidationCode.ONBUILD_TRIGGER_DISALLOWED, { rule: 'DL3043', scope: 'line' }],
+  [ValidationCode.INVALID_DESTINATION, { rule: 'DL3021', scope: 'line' }],
+]);
+
+/** dockerfile-utils' findings on the file, less those `reported` (Berth's own findings) already make. */
+export function syntaxFindings(file: ParsedDockerfile, reported: readonly Finding[] = []): Finding[] {
   if (file.lineStarts.length > SYNTAX_CHECK_MAX_LINES) return [];
-  const diagnostics = validate(file.text, DUPLICATED_BY_RULES);
+  const lineOf = (offset: number): number => positionAt(file.lineStarts, offset).line;
+  const diagnostics = validate(file.text, DUPLICATED_BY_RULES).filter((d) => {
+    const same = d.code === undefined ? undefined : SAME_PROBLEM.get(d.code as number);
+    if (!same) return true;
+    return !reported.some((f) => f.code === same.rule && (same.scope === 'file' || lineOf(f.span.start) === d.range.start.line));
+  });
   return diagnostics.map((d) => {
     const severity: Severity = d.severity === 1 ? 'error' : d.severity === 2 ? 'warning' : 'info';
     return {

@@ -6,8 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { parseDockerfile } from './dockerfile';
 import { Linter } from './linter';
-import { runShellCheck } from './shellcheck';
-import { syntaxFindings } from './syntax';
+import { lintFile } from './lintFile';
 import type { LintRequest, LintResponse } from './wire';
 import { fromWireConfig } from './wire';
 
@@ -16,19 +15,7 @@ export async function handleRequest(linter: Linter, request: LintRequest, signal
   const started = performance.now();
   const file = parseDockerfile(request.text);
   const config = fromWireConfig(request.config);
-  const findings = linter.lintParsed(file, config);
-  if (request.shellcheck) {
-    // ShellCheck runs as child processes; it returns [] when the binary is absent.
-    findings.push(...(await runShellCheck(file, config, { executable: request.shellcheck, shellParser: linter.shell, ...(signal ? { signal } : {}) })));
-  }
-  if (request.syntax) {
-    try {
-      findings.push(...syntaxFindings(file));
-    } catch {
-      // dockerfile-utils failing on odd input must not hide Berth's own findings.
-    }
-  }
-  findings.sort((a, b) => a.span.start - b.span.start);
+  const findings = await lintFile(linter, file, config, { shellcheck: request.shellcheck, syntax: request.syntax, signal });
   const explanations: Record<string, string> = {};
   for (const f of findings) {
     const rule = linter.ruleList.find((r) => r.code === f.code);

@@ -107,6 +107,26 @@ describe('berth lint (CLI)', function () {
     assert.match(r.stdout, /"severity": "error"/);
   });
 
+  it("reports dockerfile-utils' syntax errors as the editor does, once each", async () => {
+    writeFileSync(join(dir, 'typo.Dockerfile'), 'FROM debian:12\nRUNN echo hi\nCOPY --chwon=1 a /b\nFROM debian:12 AS a\nFROM debian:12 AS a\n');
+    const r = await run('lint', '--format', 'json', 'typo.Dockerfile');
+    assert.equal(r.code, 1);
+    const [result] = JSON.parse(r.stdout) as Array<{ diagnostics: Array<{ code: string; message: string; line: number }> }>;
+    const syntax = (result?.diagnostics ?? []).filter((d) => d.code === 'syntax');
+    assert.deepEqual(
+      syntax.map((d) => [d.line, d.message]),
+      [
+        [2, 'Unknown instruction: RUNN'],
+        [3, 'Unknown flag: chwon'],
+      ],
+    );
+    // The duplicate stage name is DL3024's, not reported again by the syntax checks.
+    assert.deepEqual(
+      (result?.diagnostics ?? []).filter((d) => d.code === 'DL3024').map((d) => d.line),
+      [5],
+    );
+  });
+
   it('exits 2 with a clear message for usage and I/O errors', async () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /missing command/],
@@ -117,7 +137,11 @@ describe('berth lint (CLI)', function () {
       [['lint', '--bogus', 'Dockerfile'], /Unknown option '--bogus'/],
       [['lint', 'missing.Dockerfile'], /cannot read missing.Dockerfile: no such file/],
       [['lint', '--config', 'nope.yaml', 'Dockerfile'], /cannot read the configuration file nope.yaml/],
+      [['lint', '--config', 'broken.yaml', 'Dockerfile'], /the configuration file broken.yaml cannot be used: The file is not valid YAML/],
+      [['lint', '--config', 'list.yaml', 'Dockerfile'], /the configuration file list.yaml cannot be used: The file should hold a mapping/],
     ];
+    writeFileSync(join(dir, 'broken.yaml'), 'ignored: [DL3008\n');
+    writeFileSync(join(dir, 'list.yaml'), '- DL3008\n');
     for (const [argv, message] of cases) {
       const r = await run(...argv);
       assert.equal(r.code, 2, argv.join(' '));

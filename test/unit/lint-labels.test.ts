@@ -204,4 +204,99 @@ describe('lint: label rules', () => {
       assert.ok(!isEmail('team@-example.com'));
     });
   });
+
+  describe('typed label values, rule by rule', () => {
+    /** One schema label of `type`, set to `value`; only findings of `code` are kept. */
+    async function typed(code: string, type: string, value: string): Promise<{ text: string; findings: Finding[] }> {
+      const text = `FROM x\nLABEL org.example.field=${value}\n`;
+      return { text, findings: await only(code, text, { labelSchema: { 'org.example.field': type } }) };
+    }
+    async function assertFires(code: string, type: string, value: string): Promise<void> {
+      const { text, findings } = await typed(code, type, value);
+      assert.deepEqual(where(text, findings), [`${code}@2:25`], `${code} should flag ${value}`);
+      assert.equal(spanText(text, findings[0]!), value);
+      assert.equal(findings[0]!.severity, 'warning');
+      assert.match(findings[0]!.message, /`org\.example\.field`/);
+    }
+    async function assertSilent(code: string, type: string, value: string): Promise<void> {
+      const { text, findings } = await typed(code, type, value);
+      assert.deepEqual(where(text, findings), [], `${code} should accept ${value}`);
+    }
+
+    describe('DL3052 url', () => {
+      it('flags a value that is not an absolute URL', async () => {
+        for (const value of ['example.com/app', '"not a url"', 'https://', '/relative/path']) await assertFires('DL3052', 'url', value);
+      });
+      it('accepts absolute URLs', async () => {
+        for (const value of ['https://github.com/example/app', 'http://example.com:8080/x?y=1#z', 'git+ssh://git@example.com/repo.git', '"https://example.com/a"']) {
+          await assertSilent('DL3052', 'url', value);
+        }
+      });
+    });
+
+    describe('DL3053 rfc3339', () => {
+      it('flags dates without a time or zone, and impossible dates', async () => {
+        for (const value of ['2024-05-01', '2024-05-01T12:30:00', '2023-02-29T00:00:00Z', '"May 1st 2024"', '1714566600']) await assertFires('DL3053', 'rfc3339', value);
+      });
+      it('accepts RFC 3339 timestamps', async () => {
+        for (const value of ['2024-05-01T12:30:00Z', '2024-02-29T23:59:59.123+02:00', '2024-05-01t12:30:00z', '"2024-05-01 12:30:00-05:00"']) {
+          await assertSilent('DL3053', 'rfc3339', value);
+        }
+      });
+    });
+
+    describe('DL3054 spdx', () => {
+      it('flags free-form license names', async () => {
+        for (const value of ['"Apache License 2.0"', 'Proprietary', '"MIT OR"', '"GPL-2.0 WITH Nothing"']) await assertFires('DL3054', 'spdx', value);
+      });
+      it('accepts SPDX identifiers and expressions', async () => {
+        for (const value of ['MIT', 'Apache-2.0', '"(MIT OR Apache-2.0) AND BSD-3-Clause"', '"GPL-2.0-or-later WITH Classpath-exception-2.0"', 'LicenseRef-Proprietary']) {
+          await assertSilent('DL3054', 'spdx', value);
+        }
+      });
+    });
+
+    describe('DL3055 hash', () => {
+      it('flags branch names, short or non-hex values', async () => {
+        for (const value of ['main', '0123ab', 'g123456', '0123456789abcdef0123456789abcdef012345678']) await assertFires('DL3055', 'hash', value);
+      });
+      it('accepts abbreviated and full commit hashes', async () => {
+        for (const value of ['0123abc', 'DEADBEEF', '0123456789abcdef0123456789abcdef01234567']) await assertSilent('DL3055', 'hash', value);
+      });
+    });
+
+    describe('DL3056 semver', () => {
+      it('flags versions that are not semantic versions', async () => {
+        for (const value of ['v1.2.3', '1.2', '01.2.3', 'latest', '1.2.3-']) await assertFires('DL3056', 'semver', value);
+      });
+      it('accepts semantic versions with pre-release and build parts', async () => {
+        for (const value of ['1.2.3', '0.0.0', '2.0.0-rc.1', '1.0.0-alpha.1+exp.sha.5114f85']) await assertSilent('DL3056', 'semver', value);
+      });
+    });
+
+    describe('DL3058 email', () => {
+      it('flags display names, missing parts and spaces', async () => {
+        for (const value of ['"Team <team@example.com>"', 'team', 'team@', '@example.com', '"a b@example.com"']) await assertFires('DL3058', 'email', value);
+      });
+      it('accepts plain addresses', async () => {
+        for (const value of ['team@example.com', 'first.last+tag@example.co.uk', '"ops@example.org"']) await assertSilent('DL3058', 'email', value);
+      });
+    });
+
+    it('each typed rule stays silent for labels of another type, empty values and variables', async () => {
+      const types: Record<string, string> = { DL3052: 'url', DL3053: 'rfc3339', DL3054: 'spdx', DL3055: 'hash', DL3056: 'semver', DL3058: 'email' };
+      for (const [code, type] of Object.entries(types)) {
+        await assertSilent(code, 'text', 'anything');
+        await assertSilent(code, type === 'url' ? 'semver' : 'url', 'not-valid-for-any-type');
+        await assertSilent(code, type, '');
+        await assertSilent(code, type, '"${VALUE}"');
+      }
+    });
+
+    it('checks ONBUILD LABEL, the legacy form, and honours ignore pragmas', async () => {
+      const config = { labelSchema: { 'org.example.version': 'semver' } };
+      const text = 'FROM x\nONBUILD LABEL org.example.version=v1\nLABEL org.example.version v2\n# hadolint ignore=DL3056\nLABEL org.example.version=v3\n';
+      assert.deepEqual(await at('DL3056', text, config), ['DL3056@2:35', 'DL3056@3:27']);
+    });
+  });
 });

@@ -76,6 +76,11 @@ strict-labels: yes-please
     const candidates = configCandidates('/work', '/home/u', {});
     assert.deepEqual(candidates.slice(0, 4), ['/work/.hadolint.yaml', '/work/.hadolint.yml', '/home/u/.config/hadolint.yaml', '/home/u/.config/hadolint.yml']);
     assert.ok(candidates.includes('/home/u/.hadolint.yaml'));
+    // hadolint's "~/.hadolint/hadolint.yaml or ~/hadolint/config.yaml", before ~/.hadolint.yaml.
+    const at = (p: string): number => candidates.indexOf(p);
+    assert.ok(at('/home/u/.hadolint/hadolint.yaml') > at('/home/u/.config/hadolint.yml'));
+    assert.ok(at('/home/u/hadolint/config.yaml') > at('/home/u/.hadolint/hadolint.yml'));
+    assert.ok(at('/home/u/.hadolint.yaml') > at('/home/u/hadolint/config.yml'));
     assert.ok(configCandidates('/w', '/h', { XDG_CONFIG_HOME: '/x' }).includes('/x/hadolint.yaml'));
     const present = new Set(['/home/u/.hadolint.yaml', '/home/u/.config/hadolint.yml']);
     assert.equal(findConfigFile('/work', '/home/u', {}, (p) => present.has(p)), '/home/u/.config/hadolint.yml');

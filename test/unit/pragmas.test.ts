@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { APT_RULES } from '../../src/lint/rules/apt';
+import { ignoreHereEdit } from '../../src/lint/pragmas';
 import { codes, lint, where } from './lintHelpers';
 
 describe('hadolint pragmas', function () {
@@ -42,5 +43,30 @@ describe('hadolint pragmas', function () {
     const findings = await lint(text, APT_RULES, { overrides: new Map([['DL3008', 'error']]) });
     assert.equal(findings[0]?.severity, 'error');
     assert.deepEqual(codes(await lint(text, APT_RULES, { overrides: new Map([['DL3008', 'ignore']]) })), []);
+  });
+});
+
+describe('ignore here (the quick fix that writes a pragma)', () => {
+  it('inserts `# hadolint ignore=CODE` above the instruction, with its indentation', () => {
+    const text = 'FROM debian:12\n  RUN apt-get install curl\n';
+    assert.deepEqual(ignoreHereEdit(text, text.indexOf('apt-get'), 'DL3008'), { line: 1, replaceLine: false, newText: '  # hadolint ignore=DL3008\n' });
+  });
+
+  it('adds the code to a pragma directly above, once', () => {
+    const text = 'FROM debian:12\n# hadolint ignore=DL3015\nRUN apt-get install curl\n';
+    const offset = text.indexOf('apt-get');
+    assert.deepEqual(ignoreHereEdit(text, offset, 'DL3008'), { line: 1, replaceLine: true, newText: '# hadolint ignore=DL3015,DL3008' });
+    assert.deepEqual(ignoreHereEdit(text, offset, 'DL3015'), { line: 1, replaceLine: true, newText: '# hadolint ignore=DL3015' });
+  });
+
+  it('leaves a comment the linter does not read as a pragma alone, and writes its own', () => {
+    const text = 'FROM debian:12\n# hadolint ignore=DL3015 # why\nRUN apt-get install curl\n';
+    assert.deepEqual(ignoreHereEdit(text, text.indexOf('apt-get'), 'DL3008'), { line: 2, replaceLine: false, newText: '# hadolint ignore=DL3008\n' });
+  });
+
+  it('targets the instruction of a continuation line, and nothing outside instructions', () => {
+    const text = 'FROM debian:12\nRUN apt-get update \\\n  && apt-get install curl\n';
+    assert.equal(ignoreHereEdit(text, text.lastIndexOf('apt-get'), 'DL3008')?.line, 1);
+    assert.equal(ignoreHereEdit('# only a comment\n', 3, 'DL3008'), undefined);
   });
 });

@@ -83,20 +83,30 @@ export const DL3009: Rule = {
   check(context) {
     for (const run of instructionsOf(context.file, 'RUN')) {
       if (!context.isPosixShell(run)) continue;
-      if (run.flags.some((f) => f.name === 'mount' && /type=(cache|tmpfs)/.test(f.value ?? '') && /(target|dst|destination)=\/var\/lib\/apt\/lists/.test(f.value ?? ''))) continue;
+      // A cache or tmpfs mount on the lists (or on all of /var/lib/apt, as Docker's docs show) keeps them out of the layer.
+      if (run.flags.some((f) => f.name === 'mount' && /type=(cache|tmpfs)/.test(f.value ?? '') && /(target|dst|destination)=\/var\/lib\/apt(\/lists)?\/?(,|$)/.test(f.value ?? ''))) continue;
       const commands = context.commands(run);
       // The lists come from `apt-get update`: the RUN that downloads them must remove them.
       const updates = commands.filter((c) => commandName(c.command) === 'apt-get' && subcommand(c.command, APT_VALUE_OPTIONS)?.value === 'update');
       const last = updates[updates.length - 1];
       if (!last) continue;
+      // Removing them before the update leaves the fresh lists behind: the removal must come after it.
+      const updatedAt = last.script.span(last.command.start, last.command.end).start;
       const cleaned = commands.some(
-        (c) => commandName(c.command) === 'rm' && c.command.args.some((a) => /^\/var\/lib\/apt\/lists\/?\*?$/.test(a.value)),
+        (c) =>
+          commandName(c.command) === 'rm' &&
+          c.script.span(c.command.start, c.command.end).start >= updatedAt &&
+          c.command.args.some((a) => /^\/var\/lib\/apt\/lists\/?\*?$/.test(a.value)),
       );
       if (cleaned) continue;
       context.report({ span: nameSpan(last), fixes: appendFix(context, last, 'Remove the apt lists in the same RUN', 'rm -rf /var/lib/apt/lists/*') });
     }
   },
 };
+
+/** `apt` subcommands that `apt-get` and `apt-cache` have under the same name. */
+const APT_GET_SUBCOMMANDS: ReadonlySet<string> = new Set(['install', 'remove', 'purge', 'update', 'upgrade', 'autoremove', 'clean', 'autoclean', 'source', 'build-dep', 'download', 'check', 'satisfy', 'changelog']);
+const APT_CACHE_SUBCOMMANDS: ReadonlySet<string> = new Set(['search', 'show', 'showsrc', 'showpkg', 'policy', 'depends', 'rdepends', 'madison', 'pkgnames', 'stats']);
 
 export const DL3027: Rule = {
   code: 'DL3027',
@@ -105,10 +115,11 @@ export const DL3027: Rule = {
   explanation: '`apt` warns that its command-line interface is not stable and may change between versions; in a build, use the stable `apt-get` and `apt-cache` instead.',
   check(context) {
     for (const located of commandsNamed(context, 'apt')) {
-      const sub = subcommand(located.command)?.value;
-      const replacement = sub === 'search' || sub === 'show' || sub === 'policy' ? 'apt-cache' : 'apt-get';
+      const sub = subcommand(located.command)?.value ?? '';
+      // Only where the other tool has the same subcommand (`apt list`, `apt full-upgrade` have none).
+      const replacement = APT_GET_SUBCOMMANDS.has(sub) ? 'apt-get' : APT_CACHE_SUBCOMMANDS.has(sub) ? 'apt-cache' : undefined;
       const span = nameSpan(located);
-      context.report({ span, fixes: located.script.exact ? [{ title: `Use ${replacement}`, edits: [{ span, newText: replacement }] }] : [] });
+      context.report({ span, fixes: replacement && located.script.exact ? [{ title: `Use ${replacement}`, edits: [{ span, newText: replacement }] }] : [] });
     }
   },
 };
