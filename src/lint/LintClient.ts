@@ -1,9 +1,10 @@
 /**
  * Talks to the lint worker. One worker serves every document; a newer request for the same
- * document supersedes an older one, whose answer is dropped. The worker starts on first use.
+ * document supersedes an older one: the worker skips it if it has not started, and stops its
+ * ShellCheck runs if it has. The worker starts on first use.
  */
 import { Worker } from 'node:worker_threads';
-import type { LintRequest, LintResponse, WireConfig } from './wire';
+import type { LintCancel, LintRequest, LintResponse, WireConfig } from './wire';
 
 export class LintCancelled extends Error {
   constructor() {
@@ -70,6 +71,7 @@ export class LintClient {
       const stale = this.pending.get(previous);
       if (stale) {
         this.pending.delete(previous);
+        this.cancelInWorker(previous);
         stale.reject(new LintCancelled());
       }
     }
@@ -80,6 +82,7 @@ export class LintClient {
         () => {
           if (this.pending.delete(id)) {
             if (this.latestByKey.get(key) === id) this.latestByKey.delete(key);
+            this.cancelInWorker(id);
             reject(new LintCancelled());
           }
         },
@@ -88,6 +91,10 @@ export class LintClient {
       const request: LintRequest = { id, text, config, syntax: options.syntax, shellcheck: options.shellcheck };
       this.ensureWorker().postMessage(request);
     });
+  }
+
+  private cancelInWorker(id: number): void {
+    this.worker?.postMessage({ cancel: id } satisfies LintCancel);
   }
 
   dispose(): void {

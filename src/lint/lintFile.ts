@@ -19,10 +19,12 @@ export interface LintFileOptions {
 
 export async function lintFile(linter: Linter, file: ParsedDockerfile, config: LintConfig, options: LintFileOptions): Promise<Finding[]> {
   const findings = linter.lintParsed(file, config);
+  options.signal?.throwIfAborted();
   if (options.shellcheck) {
     // ShellCheck runs as child processes; it returns [] when the binary is absent.
     findings.push(...(await runShellCheck(file, config, { executable: options.shellcheck, shellParser: linter.shell, ...(options.signal ? { signal: options.signal } : {}) })));
   }
+  options.signal?.throwIfAborted();
   if (options.syntax) {
     try {
       findings.push(...syntaxFindings(file, findings));

@@ -20,6 +20,11 @@ export interface LintRequest {
   shellcheck: string | undefined;
 }
 
+/** Tells the worker a request is stale: it is skipped if not started, and its ShellCheck runs stop. */
+export interface LintCancel {
+  cancel: number;
+}
+
 export interface LintResponse {
   id: number;
   findings: Finding[];
