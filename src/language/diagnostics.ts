@@ -20,7 +20,8 @@ const SEVERITY: Record<Finding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
-  style: vscode.DiagnosticSeverity.Hint,
+  // Not Hint: VS Code leaves hints out of the Problems panel, and a style finding must show there.
+  style: vscode.DiagnosticSeverity.Information,
 };
 const RULE_SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'style', 'ignore']);
 

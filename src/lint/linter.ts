@@ -191,12 +191,14 @@ export class Linter {
     if (!arg?.value) return;
     const quoted = arg.end - arg.start === arg.value.length + 2;
     const base = arg.start + (quoted ? 1 : 0);
+    // Exact when the argument is written as its value, in plain quotes at most (no escapes).
+    const exact = outerExact && (quoted || arg.end - arg.start === arg.value.length);
     result.push({
       kind: 'sh-c',
       script: this.shellParser.parse(arg.value),
-      span: (start, end) => outer(base + start, base + end),
-      // Exact when the argument is written as its value, in plain quotes at most (no escapes).
-      exact: outerExact && (quoted || arg.end - arg.start === arg.value.length),
+      // Where escapes shift the offsets, findings point at the whole argument rather than at the wrong words.
+      span: exact ? (start, end) => outer(base + start, base + end) : () => outer(arg.start, arg.end),
+      exact,
     });
   }
 

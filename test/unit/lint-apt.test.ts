@@ -630,6 +630,24 @@ describe('lint rules: apt', function () {
   });
 
   describe('all apt rules together', () => {
+    it('point at the whole `sh -c` argument when escapes in it shift the offsets, and at the words when they do not', async () => {
+      const text = lines('FROM debian:12', 'RUN sh -c "echo \\"hi\\" && apt-get install curl"', "RUN sh -c 'apt-get install curl'");
+      const found = await lint(text, RULES);
+      const escaped = '"echo \\"hi\\" && apt-get install curl"';
+      assert.deepEqual(
+        found.map((f) => [f.code, spanText(text, f)]),
+        [
+          ['DL3008', escaped],
+          ['DL3014', escaped],
+          ['DL3015', escaped],
+          ['DL3014', 'apt-get'],
+          ['DL3015', 'apt-get'],
+          ['DL3008', 'curl'],
+        ],
+      );
+      assert.ok(found.slice(0, 3).every((f) => f.fixes.length === 0));
+    });
+
     it('report a typical naive install once per rule, in source order', async () => {
       const text = lines('FROM debian:12', 'RUN apt-get update && apt-get install curl');
       assert.deepEqual(where(text, await lint(text, RULES)), ['DL3009@2:5', 'DL3014@2:23', 'DL3015@2:23', 'DL3008@2:39']);
