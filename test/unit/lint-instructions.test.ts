@@ -307,6 +307,11 @@ describe('lint: instruction rules', () => {
     it('accepts ARG and comments before FROM', async () => {
       assert.deepEqual(await found('# syntax=docker/dockerfile:1\n# c\nARG V=1\nFROM debian:$V\nRUN x\n', 'DL3061'), []);
     });
+    it('names the instruction, and reads well when there is no keyword (a lone escape character)', async () => {
+      const messages = async (text: string): Promise<string[]> => (await lint(text, INSTRUCTION_RULES)).filter((f) => f.code === 'DL3061').map((f) => f.message);
+      assert.deepEqual(await messages('RUN x\nFROM d\n'), ['Start the Dockerfile with FROM: `RUN` comes before any FROM.']);
+      assert.deepEqual(await messages('\\\n'), ['Start the Dockerfile with FROM: an instruction comes before any FROM.']);
+    });
   });
 
   describe('DL3063 reserved stage names', () => {

@@ -694,7 +694,9 @@ export const DL3061: Rule = {
   explanation: 'Every build instruction belongs to a stage, and stages begin at FROM; only ARG (for variables used in FROM) and comments may precede the first one. Move this instruction after a FROM.',
   check(context) {
     const first = context.file.instructions.find((i) => i.stage === -1 && i.keyword !== 'ARG' && i.keyword !== 'FROM');
-    if (first) context.report({ span: first.keywordSpan, message: `Start the Dockerfile with FROM: \`${first.keyword}\` comes before any FROM.` });
+    if (!first) return;
+    // A line of only the escape character has no keyword to name.
+    context.report({ span: first.keywordSpan, message: first.keyword ? `Start the Dockerfile with FROM: \`${first.keyword}\` comes before any FROM.` : 'Start the Dockerfile with FROM: an instruction comes before any FROM.' });
   },
 };
 
