@@ -27,6 +27,12 @@ export interface CompletionDeps extends FeatureContext {
   readonly registryLookups: () => boolean;
   /** How long to wait for the library's items (which may wait for Docker Hub) before going without. */
   readonly libraryWaitMs?: number;
+  /**
+   * The same, when Berth has items of its own to show (local images, stages): a slow registry must
+   * not hold them back. The list is then marked incomplete, so the next keystroke asks again and
+   * gets the tags the lookup has cached meanwhile.
+   */
+  readonly libraryWaitWithOwnItemsMs?: number;
 }
 
 export class DockerfileCompletionProvider implements vscode.CompletionItemProvider {
@@ -39,11 +45,13 @@ export class DockerfileCompletionProvider implements vscode.CompletionItemProvid
     const askLibrary = this.shouldAskLibrary(context);
     const bridge = abortSignalFor(token);
     try {
-      const [images, library] = await Promise.all([
-        wantsImages ? this.deps.images.get(bridge.signal) : Promise.resolve([]),
-        askLibrary ? this.libraryItems(document, position, token) : Promise.resolve(undefined),
-      ]);
+      // Asked at once, waited for after the engine's images: how long depends on what Berth has.
+      const libraryRequest = askLibrary ? this.libraryRequest(document, position, token) : undefined;
+      const images = wantsImages ? await this.deps.images.get(bridge.signal) : [];
       const own = berthItems(context, images, document);
+      const library = libraryRequest
+        ? await this.within(libraryRequest, own.length > 0 ? (this.deps.libraryWaitWithOwnItemsMs ?? 150) : (this.deps.libraryWaitMs ?? 1000))
+        : undefined;
       const ownLabels = new Set(own.map((i) => (typeof i.label === 'string' ? i.label : i.label.label)));
       const merged: vscode.CompletionItem[] = [...own];
       for (const item of library ?? []) {
@@ -89,17 +97,25 @@ export class DockerfileCompletionProvider implements vscode.CompletionItemProvid
     }
   }
 
-  /** The library's items, or undefined when it took too long (it keeps going and fills its cache). */
-  private async libraryItems(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<LspBackedCompletionItem[] | undefined> {
-    const request = this.deps.runner.run('completion', 'passive', document, token, (dls) => dls.computeCompletionItems(document.getText(), fromPosition(position)));
+  private libraryRequest(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<LspBackedCompletionItem[]> {
+    return this.deps.runner
+      .run('completion', 'passive', document, token, (dls) => dls.computeCompletionItems(document.getText(), fromPosition(position)))
+      .then(
+        (items) => (items ?? []).map((i: LspCompletionItem) => toCompletionItem(i)),
+        // A failing library leaves its items out; Berth's own still show.
+        () => [],
+      );
+  }
+
+  /** The library's items, or undefined when they take longer than `ms` (the request goes on and fills its cache). */
+  private async within(request: Promise<LspBackedCompletionItem[]>, ms: number): Promise<LspBackedCompletionItem[] | undefined> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
-      timer = setTimeout(() => resolve('late'), this.deps.libraryWaitMs ?? 1000);
+      timer = setTimeout(() => resolve('late'), ms);
     });
     try {
       const items = await Promise.race([request, late]);
-      if (items === 'late') return undefined;
-      return (items ?? []).map((i: LspCompletionItem) => toCompletionItem(i));
+      return items === 'late' ? undefined : items;
     } finally {
       clearTimeout(timer);
     }

@@ -87,6 +87,14 @@ describe('Dockerfile editing in a real VS Code', () => {
     ]);
   });
 
+  it('completes the local image and its tag in the tag position, where Docker Hub is asked too (and is not reachable here)', async () => {
+    const file = vscode.Uri.joinPath(folder(), 'tags.dockerfile');
+    await vscode.workspace.fs.writeFile(file, new TextEncoder().encode('FROM berth-test/busybox:\n'));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', file, new vscode.Position(0, 24));
+    const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    assert.ok(labels.includes('berth-test/busybox:latest'), labels.join(', '));
+  });
+
   it('provides semantic tokens', async () => {
     const tokens = await vscode.commands.executeCommand<vscode.SemanticTokens | undefined>('vscode.provideDocumentSemanticTokens', uri);
     assert.ok(tokens && tokens.data.length >= 5 && tokens.data.length % 5 === 0, String(tokens?.data.length));
