@@ -245,7 +245,7 @@ describe('Workflow (UI)', function () {
       await input.fill(path);
       await page.waitForTimeout(500);
       await quickInput.getByRole('button', { name: accept }).click();
-      await quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+      // What comes next (a copy, a confirmation, or the next question in the same widget) is waited for by the caller.
     };
     const copyFrom = async (): Promise<void> => {
       await contextMenu(page, row, 'Copy from Container…');
@@ -297,8 +297,9 @@ describe('Workflow (UI)', function () {
     await contextMenu(page, row, 'Copy into Container…');
     await quickInput.getByText(`What to copy into ${name}`).waitFor({ timeout: 10_000 });
     await pickInDialog(upload, 'Copy');
+    // The next question replaces the dialog in the same quick input.
+    await quickInput.getByText('The folder in the container').waitFor({ timeout: 10_000 });
     const folderInput = quickInput.locator('input.input');
-    await folderInput.waitFor({ timeout: 10_000 });
     await folderInput.fill('/inbox');
     await page.keyboard.press('Enter');
     const readInContainer = async (): Promise<string> => {
