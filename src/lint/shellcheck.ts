@@ -45,6 +45,23 @@ import type { Finding, Fix, LintConfig, Severity, TextEdit } from './types';
  */
 export const SHELLCHECK_EXCLUSIONS: readonly string[] = ['SC1090', 'SC1091', 'SC2153', 'SC2154'];
 
+/** Names the Dockerfile sets with ARG or ENV (including in ONBUILD), which RUN scripts see. */
+function declaredVariables(file: ParsedDockerfile): Set<string> {
+  const names = new Set<string>();
+  for (const outer of file.instructions) {
+    const instruction = outer.keyword === 'ONBUILD' ? outer.trigger : outer;
+    if (!instruction || (instruction.keyword !== 'ARG' && instruction.keyword !== 'ENV')) continue;
+    const words = instruction.words;
+    // `ENV NAME value` (the legacy form) sets one name; otherwise every word is NAME or NAME=value.
+    const legacy = instruction.keyword === 'ENV' && !(words[0]?.value.includes('=') ?? false);
+    for (const word of legacy ? words.slice(0, 1) : words) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(word.value)?.[0];
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}
+
 /** ShellCheck's `--shell` dialects. */
 export type ShellDialect = 'sh' | 'bash' | 'dash' | 'ksh';
 
@@ -736,6 +753,7 @@ export async function runShellCheck(file: ParsedDockerfile, config: LintConfig, 
   const jobs = await collectJobs(file, pragmas, options);
   const results = await Promise.all(jobs.map((job) => check(executable, probed, job.dialect, job.script.text, options)));
 
+  const declared = declaredVariables(file);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const [index, job] of jobs.entries()) {
@@ -747,6 +765,8 @@ export async function runShellCheck(file: ParsedDockerfile, config: LintConfig, 
     for (const comment of result.comments) {
       const code = `SC${comment.code}`;
       if (SHELLCHECK_EXCLUSIONS.includes(code)) continue;
+      // "In POSIX sh, UID is undefined": not so when the Dockerfile sets UID with ARG or ENV.
+      if (code === 'SC3028' && declared.has(/^In POSIX sh, (\w+) is undefined/.exec(comment.message)?.[1] ?? '')) continue;
       if (config.ignored.has(code) || pragmas.globallyIgnored.has(code)) continue;
       const override = config.overrides.get(code);
       if (override === 'ignore') continue;

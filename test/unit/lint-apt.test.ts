@@ -382,16 +382,31 @@ describe('lint rules: apt', function () {
     });
 
     it('does not count a cleanup in a later RUN or another stage', async () => {
+      // Each stage builds on the one before, so all of them reach the image.
       const text = lines(
-        'FROM debian:12',
+        'FROM debian:12 AS one',
         'RUN apt-get update && apt-get install -y --no-install-recommends curl=1',
         'RUN rm -rf /var/lib/apt/lists/*',
-        'FROM debian:12',
+        'FROM one AS two',
         'RUN apt-get update',
-        'FROM debian:12',
+        'FROM two',
         'RUN rm -rf /var/lib/apt/lists/*',
       );
       assert.deepEqual(await at('DL3009', text), ['DL3009@2:5', 'DL3009@5:5']);
+    });
+
+    it('leaves out stages whose layers never reach the image (only copied from), but not ONBUILD triggers', async () => {
+      const text = lines(
+        'FROM debian:12 AS builder',
+        'RUN apt-get update && apt-get install -y --no-install-recommends gcc=4:12.2.0-3',
+        'ONBUILD RUN apt-get update',
+        'FROM debian:12 AS base',
+        'RUN apt-get update',
+        'FROM base',
+        'COPY --from=builder /out /out',
+        'RUN apt-get update',
+      );
+      assert.deepEqual(await at('DL3009', text), ['DL3009@3:13', 'DL3009@5:5', 'DL3009@8:5']);
     });
 
     it('does not count apt-get clean or removing something else', async () => {

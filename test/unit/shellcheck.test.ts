@@ -146,6 +146,12 @@ describe('ShellCheck on RUN scripts', function () {
     assert.deepEqual(await found(text), []);
   });
 
+  it('does not call a variable the Dockerfile sets with ARG or ENV undefined in POSIX sh (SC3028), and still does otherwise', async () => {
+    const text = 'FROM python:3.12-slim\nARG UID=10001\nRUN adduser --uid "${UID}" app\nENV HOSTNAME web\nONBUILD ENV GROUPS=1\nRUN echo "$HOSTNAME" "$GROUPS" "$RANDOM"\n';
+    const messages = (await check(text)).filter((f) => f.code === 'SC3028').map((f) => f.message);
+    assert.deepEqual(messages, ['In POSIX sh, RANDOM is undefined.']);
+  });
+
   it('maps ShellCheck levels to severities', async () => {
     const text = 'FROM debian:12\nRUN cd /x; echo `date`; echo $foo; [ $foo == 1 ]\n';
     const severities = new Map((await check(text)).map((f) => [f.code, f.severity]));

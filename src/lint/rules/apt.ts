@@ -3,7 +3,7 @@ import type { Instruction } from '../dockerfile';
 import { commandName, hasOption, positionalArgs, subcommand } from '../shell';
 import type { ShellCommand } from '../shell';
 import type { LocatedCommand, Rule, RuleContext } from '../types';
-import { appendFix, commandsNamed, insertFix, instructionsOf, nameSpan } from './util';
+import { appendFix, commandsNamed, insertFix, instructionsOf, nameSpan, stagesInFinalImage } from './util';
 
 /** apt-get options that take a value, so their value is not mistaken for a package. */
 const APT_VALUE_OPTIONS = new Set(['-o', '-c', '-t', '--option', '--config-file', '--target-release', '--default-release']);
@@ -79,10 +79,14 @@ export const DL3009: Rule = {
   severity: 'info',
   message: 'Delete the apt-get lists after installing something: `&& rm -rf /var/lib/apt/lists/*` in the RUN that ran `apt-get update`.',
   explanation:
-    '`apt-get update` downloads package lists into /var/lib/apt/lists; left there they add tens of megabytes to the layer. Remove them in the same RUN (`&& rm -rf /var/lib/apt/lists/*`): a later RUN cannot shrink an earlier layer. Cache and tmpfs mounts on that folder are exempt.',
+    '`apt-get update` downloads package lists into /var/lib/apt/lists; left there they add tens of megabytes to the layer. Remove them in the same RUN (`&& rm -rf /var/lib/apt/lists/*`): a later RUN cannot shrink an earlier layer. Cache and tmpfs mounts on that folder are exempt, and so are stages that only serve `COPY --from` (their layers never reach the image), as in hadolint.',
   check(context) {
+    const shipped = stagesInFinalImage(context.file);
+    // ONBUILD triggers run in the images built on this one: they always count.
+    const triggers = new Set(context.file.instructions.map((i) => i.trigger));
     for (const run of instructionsOf(context.file, 'RUN')) {
       if (!context.isPosixShell(run)) continue;
+      if (!shipped.has(run.stage) && !triggers.has(run)) continue;
       // A cache or tmpfs mount on the lists (or on all of /var/lib/apt, as Docker's docs show) keeps them out of the layer.
       if (run.flags.some((f) => f.name === 'mount' && /type=(cache|tmpfs)/.test(f.value ?? '') && /(target|dst|destination)=\/var\/lib\/apt(\/lists)?\/?(,|$)/.test(f.value ?? ''))) continue;
       const commands = context.commands(run);

@@ -6,7 +6,7 @@ import type { Flag, Instruction, ParsedDockerfile, Span, Stage } from '../docker
 import { toSource } from '../dockerfile';
 import { collectPragmas } from '../pragmas';
 import type { Fix, Rule, RuleContext } from '../types';
-import { instructionsOf } from './util';
+import { instructionsOf, parentStage, stageChain } from './util';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers over an instruction's own arguments.
@@ -95,16 +95,6 @@ function direct(stage: Stage, keyword: string): Instruction[] {
   return stage.instructions.filter((i) => i.keyword === keyword);
 }
 
-/** The earlier stage a FROM builds on (`FROM builder`), if any. */
-function parentStage(file: ParsedDockerfile, stage: Stage): Stage | undefined {
-  const image = stage.image.toLowerCase();
-  for (let i = stage.index - 1; i >= 0; i--) {
-    const candidate = file.stages[i];
-    if (candidate?.name === image) return candidate;
-  }
-  return undefined;
-}
-
 function isVariable(value: string): boolean {
   return value.includes('$');
 }
@@ -150,15 +140,6 @@ function isEarlierStage(file: ParsedDockerfile, stage: Stage): boolean {
 function isRootUser(value: string): boolean {
   const user = value.split(':')[0] ?? '';
   return user === 'root' || user === '0';
-}
-
-/** Follows `FROM <earlier stage>` links back, for settings a stage inherits. */
-function* stageChain(file: ParsedDockerfile, stage: Stage): Generator<Stage> {
-  const seen = new Set<number>();
-  for (let s: Stage | undefined = stage; s && !seen.has(s.index); s = parentStage(file, s)) {
-    seen.add(s.index);
-    yield s;
-  }
 }
 
 /** `key=value` pairs of ENV/LABEL/ARG; the legacy `ENV key value` form is one pair. */

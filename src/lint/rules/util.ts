@@ -1,5 +1,5 @@
 /** Small helpers shared by rule families. */
-import type { Comment, Instruction, ParsedDockerfile, Span } from '../dockerfile';
+import type { Comment, Instruction, ParsedDockerfile, Span, Stage } from '../dockerfile';
 import type { Fix, LocatedCommand, RuleContext, RunCommand } from '../types';
 
 /** Per parsed file, the answers already given: most rules ask for the same keywords. */
@@ -92,4 +92,32 @@ export function appendFix(context: RuleContext, located: LocatedCommand, title: 
 export function insertAfter(located: LocatedCommand, end: number, text: string): { span: Span; newText: string } {
   const at = located.script.span(end - 1, end).end;
   return { span: { start: at, end: at }, newText: text };
+}
+
+/** The earlier stage a FROM builds on (`FROM builder`), if any. */
+export function parentStage(file: ParsedDockerfile, stage: Stage): Stage | undefined {
+  const image = stage.image.toLowerCase();
+  for (let i = stage.index - 1; i >= 0; i--) {
+    const candidate = file.stages[i];
+    if (candidate?.name === image) return candidate;
+  }
+  return undefined;
+}
+
+/** Follows `FROM <earlier stage>` links back, for settings a stage inherits. */
+export function* stageChain(file: ParsedDockerfile, stage: Stage): Generator<Stage> {
+  const seen = new Set<number>();
+  for (let s: Stage | undefined = stage; s && !seen.has(s.index); s = parentStage(file, s)) {
+    seen.add(s.index);
+    yield s;
+  }
+}
+
+/**
+ * The stages whose layers end up in the image the file builds: the last stage and those it builds
+ * on (`FROM <stage>`). A stage only copied from (`COPY --from=builder`) is not among them.
+ */
+export function stagesInFinalImage(file: ParsedDockerfile): ReadonlySet<number> {
+  const last = file.stages[file.stages.length - 1];
+  return new Set(last ? [...stageChain(file, last)].map((s) => s.index) : []);
 }
