@@ -10,6 +10,8 @@ import { parseDockerfile, positionAt } from './dockerfile';
 const IGNORE = /^hadolint\s+ignore\s*=\s*([A-Za-z0-9, \t]+)$/i;
 const GLOBAL_IGNORE = /^hadolint\s+global\s+ignore\s*=\s*([A-Za-z0-9, \t]+)$/i;
 const SHELL = /^hadolint\s+shell\s*=\s*(\S+)$/i;
+/** Windows base images, whose RUN goes to `cmd /S /C` unless SHELL says otherwise. */
+const WINDOWS_IMAGE = /windowsservercore|nanoserver|servercore|(^|\/)windows([/:]|$)/i;
 const POSIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'busybox']);
 
 export interface Pragmas {
@@ -17,6 +19,8 @@ export interface Pragmas {
   /** Codes ignored by a pragma above the instruction that contains `offset`. */
   isIgnoredAt(code: string, offset: number): boolean;
   isPosixShellAt(instruction: Instruction): boolean;
+  /** The base name of the shell RUN uses there (`sh`, `bash`, `pwsh`, `cmd` on Windows images…). */
+  shellAt(instruction: Instruction): string;
   /** Every pragma comment, for DL1001. */
   pragmaComments: ReadonlyArray<{ start: number; end: number }>;
 }
@@ -58,14 +62,23 @@ export function collectPragmas(file: ParsedDockerfile): Pragmas {
 
   // Per instruction: codes ignored for it, and whether RUN uses a POSIX shell there.
   const ignoredBy = new Map<Instruction, Set<string>>();
-  const posix = new Map<Instruction, boolean>();
-  let currentPosix = true;
+  const shells = new Map<Instruction, string>();
+  let current = 'sh';
   let stage = -2;
+  /** The shell each named stage ends with, for the stages built on it. */
+  const stageEnds = new Map<string, string>();
+  const remember = (): void => {
+    const name = file.stages[stage]?.name;
+    if (name) stageEnds.set(name, current);
+  };
   for (const instruction of file.instructions) {
     if (instruction.stage !== stage) {
-      // Each stage starts with the default shell again.
+      remember();
+      // A stage starts with its base's shell: the parent stage's, or the default one of the image
+      // (cmd on Windows images, /bin/sh elsewhere).
       stage = instruction.stage;
-      currentPosix = true;
+      const image = file.stages[stage]?.image.toLowerCase() ?? '';
+      current = stageEnds.get(image) ?? (WINDOWS_IMAGE.test(image) ? 'cmd' : 'sh');
     }
     for (const comment of instruction.leadingComments) {
       const ignore = IGNORE.exec(comment.text);
@@ -75,13 +88,13 @@ export function collectPragmas(file: ParsedDockerfile): Pragmas {
         ignoredBy.set(instruction, set);
       }
       const shell = SHELL.exec(comment.text);
-      if (shell?.[1]) currentPosix = POSIX_SHELLS.has(shellName(shell[1]));
+      if (shell?.[1]) current = shellName(shell[1]);
     }
     if (instruction.keyword === 'SHELL' && instruction.json?.values[0]) {
-      currentPosix = POSIX_SHELLS.has(shellName(instruction.json.values[0]));
+      current = shellName(instruction.json.values[0]);
     }
-    posix.set(instruction, currentPosix);
-    if (instruction.trigger) posix.set(instruction.trigger, currentPosix);
+    shells.set(instruction, current);
+    if (instruction.trigger) shells.set(instruction.trigger, current);
   }
 
   const spans = file.instructions.map((i) => i.span);
@@ -108,7 +121,10 @@ export function collectPragmas(file: ParsedDockerfile): Pragmas {
       return instruction !== undefined && (ignoredBy.get(instruction)?.has(code) ?? false);
     },
     isPosixShellAt(instruction) {
-      return posix.get(instruction) ?? true;
+      return POSIX_SHELLS.has(shells.get(instruction) ?? 'sh');
+    },
+    shellAt(instruction) {
+      return shells.get(instruction) ?? 'sh';
     },
   };
 }

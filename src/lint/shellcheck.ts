@@ -84,7 +84,6 @@ const DEFAULT_TIMEOUT_MS = 10_000;
 const CACHE_SIZE = 1000;
 const MAX_OUTPUT = 16 * 1024 * 1024;
 const SHELL_COMMANDS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
-const SHELL_PRAGMA = /^hadolint\s+shell\s*=\s*(\S+)$/i;
 const HEREDOC_MARKER = /<<-?["']?[A-Za-z_]/;
 
 // ---------------------------------------------------------------------------------------------
@@ -319,26 +318,6 @@ function baseName(executable: string): string {
   return base.replace(/\.exe$/i, '').toLowerCase();
 }
 
-/** The shell RUN uses at each instruction: SHELL and `# hadolint shell=`, reset by each FROM. */
-function shellsOf(file: ParsedDockerfile): Map<Instruction, string> {
-  const shells = new Map<Instruction, string>();
-  let current = 'sh';
-  let stage = -2;
-  for (const instruction of file.instructions) {
-    if (instruction.stage !== stage) {
-      stage = instruction.stage;
-      current = 'sh';
-    }
-    for (const comment of instruction.leadingComments) {
-      const pragma = SHELL_PRAGMA.exec(comment.text);
-      if (pragma?.[1]) current = baseName(pragma[1]);
-    }
-    if (instruction.keyword === 'SHELL' && instruction.json?.values[0]) current = baseName(instruction.json.values[0]);
-    shells.set(instruction, current);
-  }
-  return shells;
-}
-
 /** The shell a heredoc's shebang names: `#!/bin/bash`, `#!/usr/bin/env -S bash -e`; '' without one. */
 function shebangShell(body: string, stripTabs: boolean): string {
   let first = body.slice(0, body.indexOf('\n') === -1 ? body.length : body.indexOf('\n')).replace(/\r$/, '');
@@ -362,14 +341,13 @@ function defaultParser(): Promise<ShellParser> {
 
 /** The scripts of every RUN ShellCheck can check, with their dialects. */
 async function collectJobs(file: ParsedDockerfile, pragmas: Pragmas, options: ShellCheckOptions): Promise<Job[]> {
-  const shells = shellsOf(file);
   const jobs: Job[] = [];
   let parser = options.shellParser;
   for (const instruction of file.instructions) {
     const target = instruction.keyword === 'ONBUILD' ? instruction.trigger : instruction;
     if (!target || target.keyword !== 'RUN' || target.json || !target.rest.trim()) continue;
     if (!pragmas.isPosixShellAt(instruction)) continue;
-    const dialect = dialectOf(shells.get(instruction) ?? 'sh');
+    const dialect = dialectOf(pragmas.shellAt(instruction));
     if (!dialect) continue;
     // ONBUILD RUN <<EOF: the parser does not read heredocs for triggers, so the body is not ours.
     if (target !== instruction && HEREDOC_MARKER.test(target.rest)) continue;

@@ -295,6 +295,27 @@ describe('lint: shell rules', () => {
       ].join('\n');
       assert.deepEqual(await at('DL4006', text), []);
     });
+    it('flags a pipe in a heredoc the shell runs, unless the body sets pipefail before it', async () => {
+      const text = [
+        'FROM debian:12',
+        'RUN <<EOF',
+        'curl -fsSL https://x | sh',
+        'EOF',
+        'RUN <<EOF',
+        'set -euo pipefail',
+        'curl -fsSL https://x | sh',
+        'EOF',
+        'RUN bash <<EOF',
+        'a | b',
+        'EOF',
+        '',
+      ].join('\n');
+      assert.deepEqual(await at('DL4006', text), ['DL4006@3:1', 'DL4006@10:1']);
+    });
+    it('accepts set -o pipefail later in the script, as long as it comes before the first pipe', async () => {
+      const text = 'FROM debian:12\nRUN apt-get update && set -o pipefail && a | b\nRUN a | b && set -o pipefail\n';
+      assert.deepEqual(await at('DL4006', text), ['DL4006@3:5']);
+    });
     it('flags ONBUILD RUN with a pipe', async () => {
       const text = 'FROM debian:12\nONBUILD RUN a | b\n';
       assert.deepEqual(await at('DL4006', text), ['DL4006@2:13']);

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { APT_RULES } from '../../src/lint/rules/apt';
-import { ignoreHereEdit } from '../../src/lint/pragmas';
+import { parseDockerfile } from '../../src/lint/dockerfile';
+import { collectPragmas, ignoreHereEdit } from '../../src/lint/pragmas';
 import { codes, lint, where } from './lintHelpers';
 
 describe('hadolint pragmas', function () {
@@ -68,5 +69,46 @@ describe('ignore here (the quick fix that writes a pragma)', () => {
     const text = 'FROM debian:12\nRUN apt-get update \\\n  && apt-get install curl\n';
     assert.equal(ignoreHereEdit(text, text.lastIndexOf('apt-get'), 'DL3008')?.line, 1);
     assert.equal(ignoreHereEdit('# only a comment\n', 3, 'DL3008'), undefined);
+  });
+});
+
+describe('the shell RUN uses', () => {
+  const shells = (text: string): string[] => {
+    const file = parseDockerfile(text);
+    const pragmas = collectPragmas(file);
+    return file.instructions.filter((i) => i.keyword === 'RUN').map((i) => `${pragmas.shellAt(i)}${pragmas.isPosixShellAt(i) ? '' : ' (not POSIX)'}`);
+  };
+
+  it('is cmd on Windows base images until SHELL says otherwise, and sh elsewhere', () => {
+    const text = [
+      'FROM mcr.microsoft.com/windows/servercore:ltsc2022',
+      'RUN dir',
+      'SHELL ["powershell", "-Command"]',
+      'RUN Get-ChildItem',
+      'FROM python:3.12-windowsservercore-ltsc2022',
+      'RUN dir',
+      'FROM mcr.microsoft.com/powershell:lts-nanoserver-1809',
+      'RUN dir',
+      'FROM debian:12',
+      'RUN ls',
+      '',
+    ].join('\n');
+    assert.deepEqual(shells(text), ['cmd (not POSIX)', 'powershell (not POSIX)', 'cmd (not POSIX)', 'cmd (not POSIX)', 'sh']);
+  });
+
+  it('is inherited by a stage built on an earlier one, and set by SHELL or `# hadolint shell=`', () => {
+    const text = [
+      'FROM debian:12 AS base',
+      'SHELL ["/bin/bash", "-c"]',
+      'RUN a',
+      'FROM base',
+      'RUN b',
+      '# hadolint shell=pwsh',
+      'RUN c',
+      'FROM debian:12',
+      'RUN d',
+      '',
+    ].join('\n');
+    assert.deepEqual(shells(text), ['bash', 'bash', 'pwsh (not POSIX)', 'sh']);
   });
 });

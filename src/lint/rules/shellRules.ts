@@ -477,6 +477,15 @@ function isMuslBase(image: string): boolean {
   return last === 'alpine' || last === 'busybox' || image.toLowerCase().includes('-alpine') || image.toLowerCase().includes(':alpine');
 }
 
+/** A `set -o pipefail` (or `set -euo pipefail`) runs before the script's first pipeline. */
+function setsPipefailFirst(commands: readonly ShellCommand[]): boolean {
+  for (const command of commands) {
+    if (command.inPipeline) return false;
+    if (!command.inSubshell && commandName(command) === 'set' && setsPipefail(command.args.map((a) => a.value))) return true;
+  }
+  return false;
+}
+
 export const DL4006: Rule = {
   code: 'DL4006',
   severity: 'warning',
@@ -499,13 +508,12 @@ export const DL4006: Rule = {
           continue;
         }
         if (instruction.keyword !== 'RUN' || pipefail || !context.isPosixShell(instruction)) continue;
-        const main = context.scripts(instruction).find((s) => s.kind === 'shell');
-        if (!main?.script.hasPipe) continue;
-        const first = main.script.commands[0];
-        if (first && commandName(first) === 'set' && setsPipefail(first.args.map((a) => a.value))) continue;
+        // The RUN line's script, and heredoc bodies the shell runs (`RUN <<EOF`, `RUN bash <<EOF`).
+        const piped = context.scripts(instruction).find((s) => (s.kind === 'shell' || s.kind === 'heredoc') && s.script.hasPipe && !setsPipefailFirst(s.script.commands));
+        if (!piped) continue;
         // Point at the first command of the first pipeline.
-        const pipe = main.script.commands.find((c) => c.inPipeline);
-        const span = pipe ? main.span(pipe.nameStart, pipe.nameEnd) : outer.keywordSpan;
+        const pipe = piped.script.commands.find((c) => c.inPipeline);
+        const span = pipe ? piped.span(pipe.nameStart, pipe.nameEnd) : outer.keywordSpan;
         const shell = isMuslBase(base) ? '/bin/ash' : '/bin/bash';
         const indent = indentOf(file, outer.keywordSpan.start);
         const at = lineStartOf(file, outer.leadingComments[0]?.span.start ?? outer.keywordSpan.start);
