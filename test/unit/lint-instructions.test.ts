@@ -332,6 +332,10 @@ describe('lint: instruction rules', () => {
       const text = 'FROM debian:12\nARG VERSION=1\nENV PASSWORD_FILE=/run/secrets/pw KEYRING=/k PWD_X=1 TOKENIZERS_PARALLELISM=false\n';
       assert.deepEqual(await found(text, 'DL3064'), []);
     });
+    it('accepts secret-like names whose value is only a switch (yes, no, true, 1), not an empty default', async () => {
+      const text = 'FROM mysql:8\nENV MYSQL_ALLOW_EMPTY_PASSWORD=yes MYSQL_RANDOM_ROOT_PASSWORD="true" NO_SECRETS=1\nARG API_TOKEN=\nENV DB_PASSWORD=hunter2\n';
+      assert.deepEqual(await found(text, 'DL3064'), ['DL3064@3:5', 'DL3064@4:5']);
+    });
     it('classifies names', () => {
       assert.equal(looksLikeSecret('npm_token'), true);
       assert.equal(looksLikeSecret('SSH_PRIVATE_KEY'), true);
@@ -344,6 +348,9 @@ describe('lint: instruction rules', () => {
     it('reports and removes it', async () => {
       const text = 'FROM --platform=$TARGETPLATFORM debian:12\nFROM --platform=${TARGETPLATFORM} alpine:3 AS x\n';
       assert.deepEqual(await found(text, 'DL3065'), ['DL3065@1:6', 'DL3065@2:6']);
+      // The message quotes the flag as written.
+      const messages = (await lint(text, rules)).filter((f) => f.code === 'DL3065').map((f) => f.message);
+      assert.deepEqual(messages, ['Remove `--platform=$TARGETPLATFORM`: it is the default.', 'Remove `--platform=${TARGETPLATFORM}`: it is the default.']);
       assert.equal(await assertFixRemoves(text, 'DL3065', rules), 'FROM debian:12\nFROM --platform=${TARGETPLATFORM} alpine:3 AS x\n');
       assert.deepEqual(await found(text, 'DL3029'), []);
     });

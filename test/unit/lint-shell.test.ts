@@ -104,6 +104,17 @@ describe('lint: shell rules', () => {
       assert.equal(spanText(text, findings[0]!), 'app.tar.gz');
       assert.match(findings[0]!.message, /line 4/);
     });
+    it('leaves extractions ADD cannot do alone: stripped, filtered or renamed entries', async () => {
+      const text = [
+        'FROM debian:12',
+        'COPY a.tar.xz b.tgz c.tar /tmp/',
+        'RUN tar -xJf /tmp/a.tar.xz --strip-components=1 -C /opt/a',
+        'RUN tar -xzf /tmp/b.tgz --exclude="*.md" -C /opt/b',
+        'RUN tar -xf /tmp/c.tar --strip-components 2 -C /opt/c',
+        '',
+      ].join('\n');
+      assert.deepEqual(await at('DL3010', text), []);
+    });
     it('understands old-style bundles, --file and renamed copies', async () => {
       const text = [
         'FROM debian:12',

@@ -703,6 +703,9 @@ const SECRET_PAIRS = new Set(['API_KEY', 'PRIVATE_KEY', 'ACCESS_KEY', 'SECRET_KE
 /** Names that point at a secret rather than holding it (`DB_PASSWORD_FILE`). */
 const SECRET_REFERENCE_SUFFIXES = new Set(['FILE', 'PATH', 'DIR', 'URL', 'ENDPOINT', 'NAME', 'ID', 'LENGTH', 'TYPE']);
 
+/** Values that switch something on or off: no secret is that short. */
+const FLAG_VALUE = /^(yes|no|true|false|on|off|0|1)$/i;
+
 export function looksLikeSecret(name: string): boolean {
   const parts = name.toUpperCase().split(/[_\-.]+/).filter((p) => p);
   const last = parts[parts.length - 1];
@@ -720,6 +723,8 @@ export const DL3064: Rule = {
     for (const instruction of instructionsOf(context.file, 'ARG', 'ENV')) {
       for (const pair of pairs(instruction, context.file.escape, instruction.keyword === 'ENV')) {
         if (!looksLikeSecret(pair.name)) continue;
+        // A switch, not a secret: MYSQL_ALLOW_EMPTY_PASSWORD=yes, NO_SECRETS=1.
+        if (pair.value !== undefined && FLAG_VALUE.test(pair.value.replace(/^(["'])(.*)\1$/, '$2'))) continue;
         context.report({ span: toSource(instruction, pair.nameStart, pair.nameEnd), message: `Do not pass secrets through ${instruction.keyword}: \`${pair.name}\` looks like one.` });
       }
     }
@@ -741,7 +746,11 @@ export const DL3065: Rule = {
       let end = platform.span.end;
       const text = context.file.text;
       while (text[end] === ' ' || text[end] === '\t') end++;
-      context.report({ span: platform.span, fixes: [{ title: 'Remove --platform', edits: [{ span: { start: platform.span.start, end }, newText: '' }] }] });
+      context.report({
+        span: platform.span,
+        message: `Remove \`--platform=${value}\`: it is the default.`,
+        fixes: [{ title: 'Remove --platform', edits: [{ span: { start: platform.span.start, end }, newText: '' }] }],
+      });
     }
   },
 };

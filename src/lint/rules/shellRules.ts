@@ -227,6 +227,8 @@ export const DL3010: Rule = {
         } else if (instruction.keyword === 'RUN' && archives.length > 0 && context.isPosixShell(instruction)) {
           for (const located of context.commands(instruction)) {
             if (commandName(located.command) !== 'tar') continue;
+            // ADD extracts everything as it is: it cannot strip, filter or rename entries.
+            if (hasOption(located.command, '--strip-components', '--exclude', '--transform', '--xform', '--wildcards', '--exclude-from', '-X')) continue;
             const file = tarExtractedFile(located.command);
             if (file === undefined) continue;
             const name = baseName(file);
