@@ -2,27 +2,34 @@
 import type { Comment, Instruction, ParsedDockerfile, Span, Stage } from '../dockerfile';
 import type { Fix, LocatedCommand, RuleContext, RunCommand } from '../types';
 
-/** Per parsed file, the answers already given: most rules ask for the same keywords. */
-const instructionCache = new WeakMap<ParsedDockerfile, Map<string, readonly Instruction[]>>();
+/** Per parsed file: its instructions by keyword (ONBUILD triggers as their own keyword), and the answers already given. */
+const instructionIndex = new WeakMap<ParsedDockerfile, { byKeyword: Map<string, Instruction[]>; answers: Map<string, readonly Instruction[]> }>();
 
-/** Instructions with one of the keywords, including ONBUILD triggers (checked as if they ran). */
+/** Instructions with one of the keywords, including ONBUILD triggers (checked as if they ran), in file order. */
 export function instructionsOf(file: ParsedDockerfile, ...keywords: string[]): readonly Instruction[] {
-  let answers = instructionCache.get(file);
-  if (!answers) {
-    answers = new Map();
-    instructionCache.set(file, answers);
+  let index = instructionIndex.get(file);
+  if (!index) {
+    // One pass over the file serves every rule's question.
+    const byKeyword = new Map<string, Instruction[]>();
+    const add = (instruction: Instruction): void => {
+      const list = byKeyword.get(instruction.keyword);
+      if (list) list.push(instruction);
+      else byKeyword.set(instruction.keyword, [instruction]);
+    };
+    for (const instruction of file.instructions) {
+      add(instruction);
+      if (instruction.trigger) add(instruction.trigger);
+    }
+    index = { byKeyword, answers: new Map() };
+    instructionIndex.set(file, index);
   }
+  if (keywords.length === 1) return index.byKeyword.get(keywords[0] ?? '') ?? [];
   const key = keywords.join('\0');
-  const known = answers.get(key);
+  const known = index.answers.get(key);
   if (known) return known;
-  const wanted = new Set(keywords);
-  const result: Instruction[] = [];
-  for (const instruction of file.instructions) {
-    if (wanted.has(instruction.keyword)) result.push(instruction);
-    else if (instruction.trigger && wanted.has(instruction.trigger.keyword)) result.push(instruction.trigger);
-  }
-  answers.set(key, result);
-  return result;
+  const merged = keywords.flatMap((k) => index.byKeyword.get(k) ?? []).sort((x, y) => x.span.start - y.span.start);
+  index.answers.set(key, merged);
+  return merged;
 }
 
 /** The comments wholly inside [start, end), found by binary search (the parser lists them in source order). */
