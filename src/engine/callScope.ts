@@ -80,6 +80,11 @@ export async function withCallScope<T>(
   if (options.signal?.aborted) throw new CancelledError();
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
   const scope = new CallScope(options.signal, timeoutMs, lifetime);
+  // A disposed engine: its lifetime is over before the call starts.
+  if (scope.signal.aborted) {
+    scope.dispose();
+    throw new CancelledError();
+  }
   let onAbort = (): void => undefined;
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => reject(Object.assign(new Error('The call was aborted.'), { name: 'AbortError' }));

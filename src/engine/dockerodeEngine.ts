@@ -2,6 +2,7 @@
  * The dockerode implementation of `ContainerEngine`. This is the only module that imports
  * dockerode; it is loaded on first use because requiring dockerode costs ~200 ms.
  */
+import { setMaxListeners } from 'node:events';
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import type {
@@ -77,6 +78,8 @@ export class DockerodeEngine implements ContainerEngine {
   private readonly lifetime = new AbortController();
 
   constructor(options: DockerodeEngineOptions) {
+    // Every call and stream listens to the lifetime: many at once is normal, not a leak.
+    setMaxListeners(0, this.lifetime.signal);
     this.docker = new Docker(options.modem);
     this.defaultTimeoutMs = options.defaultTimeoutMs;
   }
@@ -427,9 +430,9 @@ export class DockerodeEngine implements ContainerEngine {
    * connection and is left to finish.
    */
   dispose(): void {
+    // The agent is not destroyed: that would cut the user's builds, pulls and copies too. Its
+    // sockets are not pooled, so none stays open once those end.
     this.lifetime.abort();
-    const agent = (this.docker.modem as { agent?: { destroy?: () => void } }).agent;
-    agent?.destroy?.();
   }
 }
 

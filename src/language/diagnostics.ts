@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { configFromFile, findConfigFile, mergeConfig } from '../lint/config';
+import { configFromFile, findConfigFile, mergeConfig, normalizeCode } from '../lint/config';
 import type { ConfigPatch } from '../lint/config';
 import { ruleUrl } from '../lint/formats';
 import { LintCancelled, LintClient } from '../lint/LintClient';
@@ -167,12 +167,12 @@ export function settingsPatch(settings: vscode.WorkspaceConfiguration): ConfigPa
   const ignored = settings.get<unknown>('ignoredRules', []);
   const overrides = settings.get<unknown>('severityOverrides', {});
   const patch: ConfigPatch = {
-    ignored: Array.isArray(ignored) ? ignored.filter((c): c is string => typeof c === 'string').map((c) => c.trim().toUpperCase()) : [],
+    ignored: Array.isArray(ignored) ? ignored.filter((c): c is string => typeof c === 'string').map(normalizeCode) : [],
     overrides:
       overrides && typeof overrides === 'object'
         ? Object.entries(overrides as Record<string, unknown>)
             .filter((e): e is [string, RuleSeverity] => typeof e[1] === 'string' && RULE_SEVERITIES.has(e[1]))
-            .map(([code, severity]) => [code.toUpperCase(), severity])
+            .map(([code, severity]) => [normalizeCode(code), severity])
         : [],
   };
   return patch;

@@ -67,13 +67,10 @@ export class LintClient {
     const id = this.nextId++;
     const previous = this.latestByKey.get(key);
     this.latestByKey.set(key, id);
-    if (previous !== undefined) {
-      const stale = this.pending.get(previous);
-      if (stale) {
-        this.pending.delete(previous);
-        this.cancelInWorker(previous);
-        stale.reject(new LintCancelled());
-      }
+    const stale = previous === undefined ? undefined : this.pending.get(previous);
+    if (previous !== undefined && stale) {
+      this.pending.delete(previous);
+      stale.reject(new LintCancelled());
     }
     return new Promise<LintResponse>((resolve, reject) => {
       this.pending.set(id, { key, resolve, reject });
@@ -90,6 +87,8 @@ export class LintClient {
       );
       const request: LintRequest = { id, text, config, syntax: options.syntax, shellcheck: options.shellcheck };
       this.ensureWorker().postMessage(request);
+      // After the new request, so that it can join the ShellCheck runs of unchanged scripts first.
+      if (previous !== undefined && stale) this.cancelInWorker(previous);
     });
   }
 

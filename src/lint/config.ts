@@ -27,7 +27,7 @@ export interface ParsedConfigFile {
 
 const SEVERITIES: ReadonlySet<string> = new Set(['error', 'warning', 'info', 'style']);
 const LABEL_TYPES: ReadonlySet<string> = new Set(['text', 'url', 'semver', 'hash', 'rfc3339', 'spdx', 'email']);
-const RULE_CODE = /^(DL|SC)\d{4}$/;
+const RULE_CODE = /^((DL|SC)\d{4}|SYNTAX)$/;
 
 function stringList(value: unknown, key: string, problems: string[]): string[] {
   if (value === undefined || value === null) return [];
@@ -43,14 +43,20 @@ function stringList(value: unknown, key: string, problems: string[]): string[] {
   return result;
 }
 
+/** A rule code as written by a user (`dl3008`, ` DL3008 `, `Syntax`) in the form findings carry. */
+export function normalizeCode(code: string): string {
+  const upper = code.trim().toUpperCase();
+  return upper === 'SYNTAX' ? 'syntax' : upper;
+}
+
 function ruleCodes(value: unknown, key: string, problems: string[]): string[] {
   return stringList(value, key, problems)
-    .map((c) => c.toUpperCase())
     .filter((c) => {
-      if (RULE_CODE.test(c)) return true;
-      problems.push(`"${key}" names an unknown rule code "${c}".`);
+      if (RULE_CODE.test(c.toUpperCase())) return true;
+      problems.push(`"${key}" names an unknown rule code "${c.toUpperCase()}".`);
       return false;
-    });
+    })
+    .map(normalizeCode);
 }
 
 export function parseHadolintConfig(text: string): ParsedConfigFile {

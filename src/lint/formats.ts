@@ -97,7 +97,7 @@ export function formatSarif(results: readonly FileResult[], rules: readonly Rule
       id: code,
       shortDescription: { text: rule?.message ?? code },
       fullDescription: { text: rule?.explanation ?? rule?.message ?? code },
-      helpUri: ruleUrl(code),
+      ...(/^(DL|SC)\d{4}$/.test(code) ? { helpUri: ruleUrl(code) } : {}),
       defaultConfiguration: { level: rule && rule.severity !== 'ignore' ? SARIF_LEVEL[rule.severity] : 'note' },
     };
   });

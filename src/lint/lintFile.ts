@@ -6,7 +6,7 @@
 import type { ParsedDockerfile } from './dockerfile';
 import type { Linter } from './linter';
 import { runShellCheck } from './shellcheck';
-import { syntaxFindings } from './syntax';
+import { SYNTAX_CODE, syntaxFindings } from './syntax';
 import type { Finding, LintConfig } from './types';
 
 export interface LintFileOptions {
@@ -25,9 +25,14 @@ export async function lintFile(linter: Linter, file: ParsedDockerfile, config: L
     findings.push(...(await runShellCheck(file, config, { executable: options.shellcheck, shellParser: linter.shell, ...(options.signal ? { signal: options.signal } : {}) })));
   }
   options.signal?.throwIfAborted();
-  if (options.syntax) {
+  if (options.syntax && !config.ignored.has(SYNTAX_CODE)) {
     try {
-      findings.push(...syntaxFindings(file, findings));
+      // The configuration reaches them as `syntax`: `ignored: [syntax]`, or an override of its level.
+      const override = config.overrides.get(SYNTAX_CODE);
+      for (const finding of syntaxFindings(file, findings)) {
+        if (override === 'ignore') break;
+        findings.push(override ? { ...finding, severity: override } : finding);
+      }
     } catch {
       // dockerfile-utils failing on odd input must not hide Berth's own findings.
     }

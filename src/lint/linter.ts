@@ -153,7 +153,7 @@ export class Linter {
         inPipeline: false,
       };
       result.push({ kind: 'exec', script: { source, commands: name ? [command] : [], hasPipe: false, hasError: false }, span: () => span, exact: false });
-      this.addShellC(result, command, () => span, false);
+      this.addShellC(result, command, source, () => span, false);
       return result;
     }
     const offset = target.restOffset;
@@ -164,11 +164,13 @@ export class Linter {
       exact: true,
     };
     result.push(main);
-    for (const command of main.script.commands) this.addShellC(result, command, main.span, true);
+    for (const command of main.script.commands) this.addShellC(result, command, main.script.source, main.span, true);
     // A heredoc is a shell script when RUN has no command of its own (`RUN <<EOF`) or runs a shell.
     const runsShell = main.script.commands.length === 0 || main.script.commands.every((c) => SHELLS.has(commandName(c)));
     if (runsShell) {
       for (const heredoc of target.heredocs) {
+        // `RUN <<EOF` runs a body with a shebang by that interpreter: `#!/usr/bin/env python3` is no shell script.
+        if (main.script.commands.length === 0 && !shebangIsShell(heredoc.body)) continue;
         const base = heredoc.bodySpan.start;
         const script: RunScript = {
           kind: 'heredoc',
@@ -177,22 +179,25 @@ export class Linter {
           exact: true,
         };
         result.push(script);
-        for (const command of script.script.commands) this.addShellC(result, command, script.span, true);
+        for (const command of script.script.commands) this.addShellC(result, command, script.script.source, script.span, true);
       }
     }
     return result;
   }
 
   /** `sh -c '…'` runs a script of its own: parse it too, mapping into the quoted argument. */
-  private addShellC(result: RunScript[], command: ShellCommand, outer: (start: number, end: number) => Span, outerExact: boolean): void {
+  private addShellC(result: RunScript[], command: ShellCommand, outerSource: string, outer: (start: number, end: number) => Span, outerExact: boolean): void {
     if (!SHELLS.has(commandName(command))) return;
     const index = command.args.findIndex((a) => /^-[a-z]*c[a-z]*$/.test(a.value));
     const arg = index === -1 ? undefined : command.args[index + 1];
     if (!arg?.value) return;
-    const quoted = arg.end - arg.start === arg.value.length + 2;
+    // Exact when the argument is written as its value, whole in one pair of quotes at most (no
+    // escapes, no `'a 'b` concatenations), so offsets in it map one to one.
+    const written = outerSource.slice(arg.start, arg.end);
+    const quote = written[0];
+    const quoted = (quote === "'" || quote === '"') && written.endsWith(quote) && written.slice(1, -1) === arg.value;
     const base = arg.start + (quoted ? 1 : 0);
-    // Exact when the argument is written as its value, in plain quotes at most (no escapes).
-    const exact = outerExact && (quoted || arg.end - arg.start === arg.value.length);
+    const exact = outerExact && (quoted || written === arg.value);
     result.push({
       kind: 'sh-c',
       script: this.shellParser.parse(arg.value),
@@ -205,6 +210,17 @@ export class Linter {
   dispose(): void {
     this.shellParser.dispose();
   }
+}
+
+/** True unless the body starts with a shebang naming something other than a POSIX shell. */
+function shebangIsShell(body: string): boolean {
+  const first = body.replace(/^\t+/, '').split('\n', 1)[0] ?? '';
+  if (!first.startsWith('#!')) return true;
+  const words = first.slice(2).trim().split(/\s+/);
+  let program = words[0] ?? '';
+  // `#!/usr/bin/env [-S] bash -e`: the program is the first word after env's options.
+  if (program.endsWith('/env') || program === 'env') program = words.slice(1).find((w) => !w.startsWith('-')) ?? '';
+  return SHELLS.has(program.slice(program.lastIndexOf('/') + 1));
 }
 
 function effectiveSeverity(rule: Rule, config: LintConfig, pragmas: Pragmas): RuleSeverity {

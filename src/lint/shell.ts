@@ -82,11 +82,13 @@ class NodeKinds {
 
   of(node: Node): Kind {
     const id = node.typeId;
+    // Not stored at index 0xffff: the tables would turn sparse, and slower, for good.
+    if (id === ERROR_SYMBOL) return { node, type: 'ERROR', named: true };
     let type = this.types[id];
     if (type === undefined) {
-      type = id === ERROR_SYMBOL ? 'ERROR' : (this.language.nodeTypeForId(id) ?? 'ERROR');
+      type = this.language.nodeTypeForId(id) ?? 'ERROR';
       this.types[id] = type;
-      this.namedness[id] = id === ERROR_SYMBOL || this.language.nodeTypeIsNamed(id);
+      this.namedness[id] = this.language.nodeTypeIsNamed(id);
     }
     return { node, type, named: this.namedness[id] === true };
   }

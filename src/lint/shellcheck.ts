@@ -82,6 +82,8 @@ export interface ShellCheckOptions {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const CACHE_SIZE = 1000;
+/** How long a ShellCheck run nobody waits for goes on, in case the next lint needs it. */
+const ABANDON_GRACE_MS = 500;
 const MAX_OUTPUT = 16 * 1024 * 1024;
 const SHELL_COMMANDS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
 const HEREDOC_MARKER = /<<-?["']?[A-Za-z_]/;
@@ -640,8 +642,14 @@ function check(executable: string, probeResult: Probe, dialect: ShellDialect, te
     const onAbort = (): void => {
       current.waiters--;
       if (current.waiters === 0 && !current.settled) {
-        current.controller.abort(signal?.reason);
-        if (cache.get(key) === current) cache.delete(key);
+        // Stopped when nobody waits for it any more, after a moment in which the next lint (the
+        // same script, usually) can still join it.
+        const reason: unknown = signal?.reason;
+        setTimeout(() => {
+          if (current.waiters > 0 || current.settled) return;
+          current.controller.abort(reason);
+          if (cache.get(key) === current) cache.delete(key);
+        }, ABANDON_GRACE_MS).unref();
       }
       reject(abortError(signal ?? current.controller.signal));
     };

@@ -179,13 +179,20 @@ export class LogFollower implements Disposable {
    * one. Follows the container on the new engine from the last line shown, or says it is not there.
    */
   engineChanged(address: string): void {
-    if (this.stateValue === 'disposed' || this.finished) return;
+    if (this.stateValue === 'disposed') return;
     this.switchedTo = address;
     this.note(this.t('Berth now connects to the engine at {0}: following this log there.', address));
     const old = this.connection;
     this.connection = new AbortController();
     old.abort();
-    this.wake?.('switch');
+    if (this.finished) {
+      // The log had ended (the container was not on the last engine, say): look again on this one.
+      this.finished = false;
+      this.setState('connecting');
+      void this.run();
+    } else {
+      this.wake?.('switch');
+    }
   }
 
   private removed(): void {
@@ -274,6 +281,17 @@ export class LogFollower implements Disposable {
       let refused: string | undefined;
       this.startedMeanwhile = false;
       const connection = this.connection.signal;
+      if (this.switchedTo !== undefined) {
+        // On a new engine, first see whether the container is there at all.
+        const there = (await this.isRunning(connection)).running;
+        if (signal.aborted) return;
+        if (connection.aborted) continue;
+        if (there === 'gone') {
+          this.removed();
+          return;
+        }
+        if (there !== 'unknown') this.switchedTo = undefined;
+      }
       try {
         const engine = await this.getEngine();
         // Nothing shown yet: the last N lines. Otherwise everything since the last line shown.

@@ -243,6 +243,28 @@ describe('detail views on a real engine', function () {
       f.engineChanged(other.host);
       await until('the note', () => f.state === 'removed');
       assert.equal(text(f), `[out] booted\n── Berth now connects to the engine at ${other.host}: following this log there. ──\n── The container is not on the engine at ${other.host}. ──\n`);
+
+      // Back to the first engine: the log picks up again, from where it stopped.
+      current.engine = engine;
+      f.engineChanged(privateDockerd().host);
+      await exec(c, 'echo back-again > /proc/1/fd/1');
+      await until('the line after switching back', () => text(f).includes('[out] back-again'));
+      assert.equal(f.state, 'following');
+      assert.equal((text(f).match(/booted/g) ?? []).length, 1, text(f));
+    });
+
+    it('says "removed" for a container that was on the new engine and is removed later', async () => {
+      const c = await runBusybox(privateDockerd().docker, `berth-logs-quiet-${Date.now().toString(36)}`, ['sh', '-c', 'echo booted; exec sleep 300']);
+      containers.push(c);
+      const { follower: f, current } = switchable(c.id);
+      await until('the boot line', () => text(f).includes('[out] booted'));
+      current.engine = await connect(privateDockerd().host);
+      f.engineChanged('unix:///same/engine');
+      // Quiet after the switch: no line arrives before the removal.
+      await sleep(500);
+      await c.remove({ force: true });
+      await until('the removal', () => f.state === 'removed');
+      assert.match(text(f), /── The container was removed\. ──\n$/);
     });
 
     it('streams stats from the new engine', async () => {

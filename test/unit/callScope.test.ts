@@ -22,6 +22,25 @@ describe('withCallScope', () => {
     await assert.rejects(withCallScope({ signal: controller.signal }, 60_000, deaf), CancelledError);
   });
 
+  it('refuses at once after the engine\'s lifetime ended, even a call that would ignore its signal', async () => {
+    const lifetime = new AbortController();
+    lifetime.abort();
+    let ran = false;
+    const never = (): Promise<number> => {
+      ran = true;
+      return new Promise<number>(() => undefined);
+    };
+    await assert.rejects(withCallScope({}, 60_000, never, lifetime.signal), CancelledError);
+    assert.equal(ran, false);
+  });
+
+  it('ends a call in flight when the engine\'s lifetime ends', async () => {
+    const lifetime = new AbortController();
+    const pending = withCallScope({}, 60_000, () => new Promise<number>(() => undefined), lifetime.signal);
+    lifetime.abort();
+    await assert.rejects(pending, CancelledError);
+  });
+
   it('refuses at once when the caller has already cancelled', async () => {
     const controller = new AbortController();
     controller.abort();

@@ -120,6 +120,18 @@ describe('berth lint (CLI)', function () {
         [3, 'Unknown flag: chwon'],
       ],
     );
+    // In SARIF the syntax rule has no help page to link (only DL and SC codes do).
+    const sarif = JSON.parse((await run('lint', '--format', 'sarif', 'typo.Dockerfile')).stdout) as { runs: Array<{ tool: { driver: { rules: Array<{ id: string; helpUri?: string }> } } }> };
+    const sarifRules = sarif.runs[0]?.tool.driver.rules ?? [];
+    assert.equal(sarifRules.find((r) => r.id === 'syntax')?.helpUri, undefined);
+    assert.match(sarifRules.find((r) => r.id === 'DL3024')?.helpUri ?? '', /hadolint\/wiki\/DL3024/);
+    // `ignored: [syntax]` (any case) and overrides reach them, as for any code.
+    writeFileSync(join(dir, 'quiet.yaml'), 'ignored:\n  - Syntax\n');
+    const quiet = await run('lint', '--config', 'quiet.yaml', '--format', 'json', 'typo.Dockerfile');
+    assert.ok(!quiet.stdout.includes('"code": "syntax"'), quiet.stdout);
+    writeFileSync(join(dir, 'soft.yaml'), 'override:\n  info:\n    - syntax\n');
+    const soft = JSON.parse((await run('lint', '--config', 'soft.yaml', '--format', 'json', 'typo.Dockerfile')).stdout) as Array<{ diagnostics: Array<{ code: string; severity: string }> }>;
+    assert.deepEqual([...new Set((soft[0]?.diagnostics ?? []).filter((d) => d.code === 'syntax').map((d) => d.severity))], ['info']);
     // The duplicate stage name is DL3024's, not reported again by the syntax checks.
     assert.deepEqual(
       (result?.diagnostics ?? []).filter((d) => d.code === 'DL3024').map((d) => d.line),

@@ -663,6 +663,15 @@ describe('lint rules: apt', function () {
       assert.ok(found.slice(0, 3).every((f) => f.fixes.length === 0));
     });
 
+    it('treat a concatenated `sh -c` argument as inexact too', async () => {
+      const text = lines('FROM debian:12', "RUN sh -c 'apt-get install -y --no-install-recommends '\"curl=1\" && rm -rf /var/lib/apt/lists/*");
+      const found = await findings('DL3008', text);
+      assert.deepEqual(found, []);
+      const dl3014 = await findings('DL3014', lines('FROM debian:12', "RUN sh -c 'apt-get install '\"curl=1\""));
+      assert.equal(dl3014.length, 1);
+      assert.deepEqual(dl3014[0]?.fixes, []);
+    });
+
     it('report a typical naive install once per rule, in source order', async () => {
       const text = lines('FROM debian:12', 'RUN apt-get update && apt-get install curl');
       assert.deepEqual(where(text, await lint(text, RULES)), ['DL3009@2:5', 'DL3014@2:23', 'DL3015@2:23', 'DL3008@2:39']);

@@ -323,6 +323,10 @@ describe('lint: shell rules', () => {
       ].join('\n');
       assert.deepEqual(await at('DL4006', text), ['DL4006@3:1', 'DL4006@10:1']);
     });
+    it('leaves a heredoc run by another interpreter (its shebang) alone', async () => {
+      const text = ['FROM python:3.12', 'RUN <<EOF', '#!/usr/bin/env python3', 'x = a | b', 'EOF', 'RUN <<EOF', '#!/bin/bash', 'a | b', 'EOF', ''].join('\n');
+      assert.deepEqual(await at('DL4006', text), ['DL4006@8:1']);
+    });
     it('accepts set -o pipefail later in the script, as long as it comes before the first pipe', async () => {
       const text = 'FROM debian:12\nRUN apt-get update && set -o pipefail && a | b\nRUN a | b && set -o pipefail\n';
       assert.deepEqual(await at('DL4006', text), ['DL4006@3:5']);
