@@ -27,8 +27,9 @@ const DUPLICATED_BY_RULES = {
  * reported the problem (on the same line, or anywhere in the file for problems dockerfile-utils
  * reports at both ends); kept when the rule is switched off or ignored there, so it still shows.
  */
-const SAME_PROBLEM: ReadonlyMap<number, { rule: string; scope: 'line' | 'file' }> = new Map([
-  [ValidationCode.DUPLICATE_BUILD_STAGE_NAME, { rule: 'DL3024', scope: 'file' }],
+const SAME_PROBLEM: ReadonlyMap<number, { rule: string; scope: 'line' | 'file' | 'stage-name' }> = new Map([
+  // dockerfile-utils marks every stage with the name; DL3024 the repeats: matched by the name.
+  [ValidationCode.DUPLICATE_BUILD_STAGE_NAME, { rule: 'DL3024', scope: 'stage-name' }],
   [ValidationCode.NO_SOURCE_IMAGE, { rule: 'DL3061', scope: 'file' }],
   [ValidationCode.ONBUILD_CHAINING_DISALLOWED, { rule: 'DL3043', scope: 'line' }],
   [ValidationCode.ONBUILD_TRIGGER_DISALLOWED, { rule: 'DL3043', scope: 'line' }],
@@ -42,7 +43,14 @@ export function syntaxFindings(file: ParsedDockerfile, reported: readonly Findin
   const diagnostics = validate(file.text, DUPLICATED_BY_RULES).filter((d) => {
     const same = d.code === undefined ? undefined : SAME_PROBLEM.get(d.code as number);
     if (!same) return true;
-    return !reported.some((f) => f.code === same.rule && (same.scope === 'file' || lineOf(f.span.start) === d.range.start.line));
+    const name = same.scope === 'stage-name' ? file.text.slice(offsetAt(file.lineStarts, file.text, d.range.start), offsetAt(file.lineStarts, file.text, d.range.end)).toLowerCase() : '';
+    return !reported.some(
+      (f) =>
+        f.code === same.rule &&
+        (same.scope === 'file' ||
+          (same.scope === 'line' && lineOf(f.span.start) === d.range.start.line) ||
+          (same.scope === 'stage-name' && file.text.slice(f.span.start, f.span.end).toLowerCase() === name)),
+    );
   });
   return diagnostics.map((d) => {
     const severity: Severity = d.severity === 1 ? 'error' : d.severity === 2 ? 'warning' : 'info';

@@ -30,3 +30,19 @@ describe("dockerfile-utils' syntax checks beside Berth's rules", function () {
     assert.ok(syntax.some((m) => /destination must be a directory/.test(m)), syntax.join(' | '));
   });
 });
+
+describe('duplicate stage names, matched by name', () => {
+  it('drops both of dockerfile-utils\' marks for a name DL3024 reported, and keeps those for a name it was told to ignore', async () => {
+    const text = 'FROM d:1 AS a\nFROM d:1 AS a\nFROM d:1 AS b\n# hadolint ignore=DL3024\nFROM d:1 AS b\n';
+    const file = parseDockerfile(text);
+    const reported = (await linterFor(ALL_RULES)).lintParsed(file, DEFAULT_CONFIG);
+    assert.deepEqual(
+      reported.filter((f) => f.code === 'DL3024').map((f) => text.slice(f.span.start, f.span.end)),
+      ['a'],
+    );
+    assert.deepEqual(
+      syntaxFindings(file, reported).map((f) => f.message),
+      ['duplicate name b', 'duplicate name b'],
+    );
+  });
+});
