@@ -1,24 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { APT_RULES } from '../../src/lint/rules/apt';
-import type { Finding } from '../../src/lint/types';
-import { applyFix, assertFixRemoves, lint, spanText, where } from './lintHelpers';
+import { applyFix, assertFixRemoves, lint, ruleHelpers, spanText, where } from './lintHelpers';
 
 const RULES = APT_RULES;
 
-/** Findings of one rule, as `CODE@line:col`. */
-async function at(code: string, text: string): Promise<string[]> {
-  return where(text, (await lint(text, RULES)).filter((f) => f.code === code));
-}
-
-async function findings(code: string, text: string): Promise<Finding[]> {
-  return (await lint(text, RULES)).filter((f) => f.code === code);
-}
-
-async function firstFixed(code: string, text: string): Promise<string> {
-  const [finding] = await findings(code, text);
-  assert.ok(finding?.fixes[0], `${code} has a fix`);
-  return applyFix(text, finding.fixes[0]);
-}
+const { at, findings, firstFixed } = ruleHelpers(RULES);
 
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 

@@ -1,24 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { PACKAGE_RULES, isPinnedNpm, isPinnedPip, isPinnedRpm } from '../../src/lint/rules/packages';
-import type { Finding } from '../../src/lint/types';
-import { applyFix, assertFixRemoves, lint, spanText, where } from './lintHelpers';
+import { assertFixRemoves, ruleHelpers, spanText } from './lintHelpers';
 
 const RULES = PACKAGE_RULES;
 
-/** Findings of one rule, as `CODE@line:col`. */
-async function at(code: string, text: string): Promise<string[]> {
-  return where(text, (await lint(text, RULES)).filter((f) => f.code === code));
-}
-
-async function findings(code: string, text: string): Promise<Finding[]> {
-  return (await lint(text, RULES)).filter((f) => f.code === code);
-}
-
-async function firstFixed(code: string, text: string): Promise<string> {
-  const [finding] = await findings(code, text);
-  assert.ok(finding?.fixes[0], `${code} has a fix`);
-  return applyFix(text, finding.fixes[0]);
-}
+const { at, findings, firstFixed } = ruleHelpers(RULES);
 
 describe('lint rules: package managers', function () {
   this.timeout(20000);

@@ -67,3 +67,22 @@ export async function assertFixRemoves(text: string, code: string, rules: readon
   assert.doesNotThrow(() => DockerfileParser.parse(fixed));
   return fixed;
 }
+
+/** Per-rule-family helpers: a rule's findings, their positions, and the text after its first fix. */
+export function ruleHelpers(rules: readonly Rule[]): {
+  at: (code: string, text: string) => Promise<string[]>;
+  findings: (code: string, text: string) => Promise<Finding[]>;
+  firstFixed: (code: string, text: string) => Promise<string>;
+} {
+  const findings = async (code: string, text: string): Promise<Finding[]> => (await lint(text, rules)).filter((f) => f.code === code);
+  return {
+    findings,
+    /** Findings of one rule, as `CODE@line:col`. */
+    at: async (code, text) => where(text, await findings(code, text)),
+    firstFixed: async (code, text) => {
+      const [finding] = await findings(code, text);
+      assert.ok(finding?.fixes[0], `${code} has a fix`);
+      return applyFix(text, finding.fixes[0]);
+    },
+  };
+}
