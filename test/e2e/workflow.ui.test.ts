@@ -242,8 +242,14 @@ describe('Workflow (UI)', function () {
     const pickInDialog = async (path: string, accept: string): Promise<void> => {
       const input = quickInput.locator('input.input');
       await input.waitFor({ timeout: 10_000 });
-      await input.fill(path);
-      await page.waitForTimeout(500);
+      // The dialog fills in its starting folder on its own, and can do so after a first fill:
+      // type until the path stays as typed, as a user would.
+      for (let attempt = 0; ; attempt++) {
+        await input.fill(path);
+        await page.waitForTimeout(700);
+        if ((await input.inputValue()) === path) break;
+        if (attempt === 5) throw new Error(`the file dialog kept replacing the path with ${await input.inputValue()}`);
+      }
       await quickInput.getByRole('button', { name: accept }).click();
       // What comes next (a copy, a confirmation, or the next question in the same widget) is waited for by the caller.
     };
