@@ -17,6 +17,7 @@ import * as vscode from 'vscode';
 import type { CallOptions, ContainerEngine } from '../engine/ContainerEngine';
 import type { ArchiveError, DirectoryEntry, DirectoryListing, PathKind, PathStat } from '../engine/archive';
 import { CancelledError, EngineUnavailableError, RequestFailedError } from '../engine/errors';
+import { describeArchiveProblem } from '../errorMessages';
 
 export const CONTAINER_FILES_SCHEME = 'berth-container';
 
@@ -135,11 +136,10 @@ export function toFileSystemError(error: unknown, uri: vscode.Uri): Error {
       case 'not-directory':
         return vscode.FileSystemError.FileNotADirectory(uri);
       case 'not-permitted':
-        return vscode.FileSystemError.NoPermissions(vscode.l10n.t('The engine does not allow writing {0}: {1}', uri.path, error.engineMessage));
       case 'unsupported':
-        return vscode.FileSystemError.NoPermissions(vscode.l10n.t('Files in a container can be read and written here, but not deleted or renamed.'));
+        return vscode.FileSystemError.NoPermissions(describeArchiveProblem(error, vscode.l10n.t));
       case 'not-file':
-        return new vscode.FileSystemError(vscode.l10n.t('{0} is not a regular file (it may be a device, a pipe or a socket).', uri.path));
+        return new vscode.FileSystemError(describeArchiveProblem(error, vscode.l10n.t));
       case 'too-large':
         return new vscode.FileSystemError(
           vscode.l10n.t('{0} is {1} MiB, more than the {2} MiB Berth opens from a container. Copy it to this computer instead.', uri.path, mebibytes(error.size?.actual ?? 0), mebibytes(error.size?.limit ?? 0)),

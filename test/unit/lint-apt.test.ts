@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { APT_RULES } from '../../src/lint/rules/apt';
-import { applyFix, assertFixRemoves, lint, ruleHelpers, spanText, where } from './lintHelpers';
+import { applyFix, assertFixRemoves, assertRuleShapes, lint, ruleHelpers, spanText, where } from './lintHelpers';
 
 const RULES = APT_RULES;
 
@@ -15,15 +15,7 @@ describe('lint rules: apt', function () {
   this.timeout(20000);
 
   it('every rule has a code, one-line message and an explanation', () => {
-    const seen = new Set<string>();
-    for (const rule of RULES) {
-      assert.match(rule.code, /^DL\d{4}$/);
-      assert.ok(!seen.has(rule.code), rule.code);
-      seen.add(rule.code);
-      assert.ok(!rule.message.includes('\n') && rule.message.length > 10, rule.code);
-      assert.ok(rule.explanation.length > 40, rule.code);
-    }
-    assert.deepEqual([...seen].sort(), ['DL3008', 'DL3009', 'DL3014', 'DL3015', 'DL3027']);
+    assert.deepEqual(assertRuleShapes(RULES), ['DL3008', 'DL3009', 'DL3014', 'DL3015', 'DL3027']);
   });
 
   it('uses the documented default severities', () => {

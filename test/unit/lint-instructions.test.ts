@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { INSTRUCTION_RULES, looksLikeSecret, splitShellWords } from '../../src/lint/rules/instructions';
 import type { Finding } from '../../src/lint/types';
-import { assertFixRemoves, lint, spanText, where } from './lintHelpers';
+import { assertFixRemoves, assertRuleShapes, lint, spanText, where } from './lintHelpers';
 
 const rules = INSTRUCTION_RULES;
 
@@ -17,15 +17,7 @@ const enable = (code: string): Parameters<typeof lint>[2] => ({ overrides: new M
 
 describe('lint: instruction rules', () => {
   it('every rule has a code, a one-line message and an explanation', () => {
-    const seen = new Set<string>();
-    for (const rule of rules) {
-      assert.match(rule.code, /^DL\d{4}$/);
-      assert.ok(!seen.has(rule.code), rule.code);
-      seen.add(rule.code);
-      assert.ok(rule.message.length > 0 && !rule.message.includes('\n'), rule.code);
-      assert.ok(rule.explanation.length > 40, rule.code);
-    }
-    assert.equal(rules.length, 28);
+    assert.equal(assertRuleShapes(rules).length, 28);
   });
 
   it('does not throw on incomplete or odd instructions', async () => {

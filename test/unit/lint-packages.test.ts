@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { PACKAGE_RULES, isPinnedNpm, isPinnedPip, isPinnedRpm } from '../../src/lint/rules/packages';
-import { assertFixRemoves, ruleHelpers, spanText } from './lintHelpers';
+import { assertFixRemoves, assertRuleShapes, ruleHelpers, spanText } from './lintHelpers';
 
 const RULES = PACKAGE_RULES;
 
@@ -10,16 +10,8 @@ describe('lint rules: package managers', function () {
   this.timeout(20000);
 
   it('every rule has a code, one-line message and an explanation', () => {
-    const seen = new Set<string>();
-    for (const rule of RULES) {
-      assert.match(rule.code, /^DL\d{4}$/);
-      assert.ok(!seen.has(rule.code), rule.code);
-      seen.add(rule.code);
-      assert.ok(!rule.message.includes('\n') && rule.message.length > 10, rule.code);
-      assert.ok(rule.explanation.length > 40, rule.code);
-    }
     assert.deepEqual(
-      [...seen].sort(),
+      assertRuleShapes(RULES),
       ['DL3013', 'DL3016', 'DL3018', 'DL3019', 'DL3028', 'DL3030', 'DL3032', 'DL3033', 'DL3034', 'DL3035', 'DL3036', 'DL3037', 'DL3038', 'DL3040', 'DL3041', 'DL3042', 'DL3060', 'DL3062'],
     );
   });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { SHELL_RULES } from '../../src/lint/rules/shellRules';
 import type { Finding } from '../../src/lint/types';
-import { assertFixRemoves, lint, spanText, where } from './lintHelpers';
+import { assertFixRemoves, assertRuleShapes, lint, spanText, where } from './lintHelpers';
 
 const R = SHELL_RULES;
 
@@ -353,10 +353,6 @@ describe('lint: shell rules', () => {
   });
 
   it('every rule has a code, a one-line message and an explanation', () => {
-    for (const rule of R) {
-      assert.match(rule.code, /^DL\d{4}$/);
-      assert.ok(!rule.message.includes('\n') && rule.message.length > 10, rule.code);
-      assert.ok(rule.explanation.length > 40, rule.code);
-    }
+    assertRuleShapes(R);
   });
 });

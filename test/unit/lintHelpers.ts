@@ -86,3 +86,16 @@ export function ruleHelpers(rules: readonly Rule[]): {
     },
   };
 }
+
+/** Every rule has a DL code of its own, a one-line message and an explanation; their codes, sorted. */
+export function assertRuleShapes(rules: readonly Rule[]): string[] {
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    assert.match(rule.code, /^DL\d{4}$/);
+    assert.ok(!seen.has(rule.code), rule.code);
+    seen.add(rule.code);
+    assert.ok(!rule.message.includes('\n') && rule.message.length > 10, rule.code);
+    assert.ok(rule.explanation.length > 40, rule.code);
+  }
+  return [...seen].sort();
+}
