@@ -29,6 +29,8 @@ import type { Instruction, ParsedDockerfile, Span } from './dockerfile';
 import { argsOffsetToSource } from './dockerfile';
 import { collectPragmas } from './pragmas';
 import type { Pragmas } from './pragmas';
+import { pairs } from './rules/instructions';
+import { instructionsOf } from './rules/util';
 import { ShellParser, commandName } from './shell';
 import type { Finding, Fix, LintConfig, Severity, TextEdit } from './types';
 
@@ -48,16 +50,8 @@ export const SHELLCHECK_EXCLUSIONS: readonly string[] = ['SC1090', 'SC1091', 'SC
 /** Names the Dockerfile sets with ARG or ENV (including in ONBUILD), which RUN scripts see. */
 function declaredVariables(file: ParsedDockerfile): Set<string> {
   const names = new Set<string>();
-  for (const outer of file.instructions) {
-    const instruction = outer.keyword === 'ONBUILD' ? outer.trigger : outer;
-    if (!instruction || (instruction.keyword !== 'ARG' && instruction.keyword !== 'ENV')) continue;
-    const words = instruction.words;
-    // `ENV NAME value` (the legacy form) sets one name; otherwise every word is NAME or NAME=value.
-    const legacy = instruction.keyword === 'ENV' && !(words[0]?.value.includes('=') ?? false);
-    for (const word of legacy ? words.slice(0, 1) : words) {
-      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(word.value)?.[0];
-      if (name) names.add(name);
-    }
+  for (const instruction of instructionsOf(file, 'ARG', 'ENV')) {
+    for (const pair of pairs(instruction, file.escape, instruction.keyword === 'ENV')) names.add(pair.name);
   }
   return names;
 }

@@ -143,7 +143,7 @@ function isRootUser(value: string): boolean {
 }
 
 /** `key=value` pairs of ENV/LABEL/ARG; the legacy `ENV key value` form is one pair. */
-interface Pair {
+export interface Pair {
   name: string;
   nameStart: number;
   nameEnd: number;
@@ -152,7 +152,8 @@ interface Pair {
   valueStart: number;
 }
 
-function pairs(instruction: Instruction, escape: string, legacy: boolean): Pair[] {
+/** The NAME=value pairs of ENV/LABEL/ARG (`legacy`: the one-pair `ENV NAME value` form counts). */
+export function pairs(instruction: Instruction, escape: string, legacy: boolean): Pair[] {
   const words = argWords(instruction, escape);
   const first = words[0];
   if (!first) return [];
